@@ -1,0 +1,3 @@
+from mydia_import.cli import main
+
+main()

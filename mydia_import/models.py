@@ -1,0 +1,271 @@
+"""The values that flow through the import pipeline.
+
+Plain frozen dataclasses and enums; nothing here does I/O or imports from the
+rest of the package. Each stage takes a list of one of these and returns a
+list of the next: Candidate -> Release -> Match -> PlannedFile -> FileResult.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Kind(StrEnum):
+    VIDEO = "video"
+    SUBTITLE = "subtitle"
+    EXTRA = "extra"
+
+
+class Status(StrEnum):
+    IMPORTED = "imported"
+    PLANNED = "planned"
+    ALREADY_IMPORTED = "already-imported"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class TransferMode(StrEnum):
+    """What the user asks for (`--mode`)."""
+
+    AUTO = "auto"
+    HARDLINK = "hardlink"
+    COPY = "copy"
+    MOVE = "move"
+    SYMLINK = "symlink"
+    REFLINK = "reflink"
+
+
+class Action(StrEnum):
+    """What actually happened (or will happen) to one file."""
+
+    HARDLINK = "hardlink"
+    COPY = "copy"
+    MOVE = "move"
+    SYMLINK = "symlink"
+    REFLINK = "reflink"
+    NONE = "none"
+
+
+class ConflictPolicy(StrEnum):
+    SKIP = "skip"
+    UPGRADE = "upgrade"
+    REPLACE = "replace"
+    KEEP_BOTH = "keep-both"
+    FAIL = "fail"
+
+
+class MediaType(StrEnum):
+    """Values of media_items.type in Mydia's schema."""
+
+    MOVIE = "movie"
+    TV_SHOW = "tv_show"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file found under a download path, before anything is parsed.
+
+    `release` is the folder (or file) the download client produced: the top
+    entry under the scanned downloads folder, or the path given to `import`.
+    `skip_reason` is set when discovery already knows the file must not be
+    imported (a sample, an incomplete file); it is still reported.
+    """
+
+    path: Path
+    release: Path
+    size: int
+    kind: Kind
+    skip_reason: str | None = None
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """Folder names between the release's parent and the file, outermost first."""
+        base = self.release.parent
+        try:
+            parts = self.path.parent.relative_to(base).parts
+        except ValueError:
+            return ()
+        return tuple(parts)
+
+
+@dataclass(frozen=True)
+class Release:
+    """What a release or file name says, normalised from guessit's output."""
+
+    name: str
+    type: str | None = None  # "episode", "movie" or None when unknown
+    title: str | None = None
+    year: int | None = None
+    season: int | None = None
+    episodes: tuple[int, ...] = ()
+    air_date: dt.date | None = None
+    absolute: tuple[int, ...] = ()
+    part: int | None = None
+    edition: str | None = None
+    release_group: str | None = None
+    resolution: str | None = None
+    source: str | None = None
+    video_codec: str | None = None
+    audio_codec: str | None = None
+    hdr_format: str | None = None
+    proper_count: int = 0
+    language: str | None = None  # ISO 639-1 (or 639-3) code, subtitles only
+    forced: bool = False
+    sdh: bool = False
+    container: str | None = None
+
+    @property
+    def is_episode(self) -> bool:
+        return self.type == "episode"
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A row of media_items as the pipeline needs it."""
+
+    id: str
+    type: MediaType
+    title: str
+    year: int | None = None
+
+    def label(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "type": str(self.type), "title": self.title, "year": self.year}
+
+
+@dataclass(frozen=True)
+class EpisodeRef:
+    """A row of episodes as the pipeline needs it."""
+
+    id: str
+    season: int
+    episode: int
+    title: str | None = None
+    air_date: dt.date | None = None
+
+    def code(self) -> str:
+        return f"S{self.season:02d}E{self.episode:02d}"
+
+    def to_json(self) -> dict:
+        return {"season": self.season, "episode": self.episode}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A library item (and, for TV, its episodes) that a file belongs to."""
+
+    item: MediaRef
+    episodes: tuple[EpisodeRef, ...] = ()
+
+    def label(self) -> str:
+        if not self.episodes:
+            return self.item.label()
+        codes = "-".join(e.code() for e in (self.episodes[0], self.episodes[-1]))
+        if len(self.episodes) == 1:
+            codes = self.episodes[0].code()
+        return f"{self.item.label()} {codes}"
+
+
+@dataclass(frozen=True)
+class Identification:
+    """The outcome of parse + match for one file: a match, or the reason for none."""
+
+    release: Release | None
+    match: Match | None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LibraryRoot:
+    """A row of library_paths: where movies or series live."""
+
+    id: str
+    path: Path
+    type: str  # "movies", "series" or "mixed"
+
+
+@dataclass(frozen=True)
+class PlannedFile:
+    """One file's decision: where it goes, how, and why (or why not)."""
+
+    candidate: Candidate
+    status: Status  # PLANNED, ALREADY_IMPORTED, SKIPPED or FAILED at plan time
+    action: Action = Action.NONE
+    destination: Path | None = None
+    root: LibraryRoot | None = None
+    release: Release | None = None
+    match: Match | None = None
+    reason: str | None = None
+    replaces: Path | None = None  # an existing file this one replaces (conflict policy)
+    companion_of: Path | None = None  # for subtitles: the video's source path
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file in a run (or would happen, in a dry run)."""
+
+    source: Path
+    kind: Kind
+    status: Status
+    action: Action = Action.NONE
+    destination: Path | None = None
+    reason: str | None = None
+    match: Match | None = None
+    media_file_id: str | None = None
+    size: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "source": str(self.source),
+            "destination": str(self.destination) if self.destination else None,
+            "kind": str(self.kind),
+            "action": str(self.action),
+            "status": str(self.status),
+            "reason": self.reason,
+            "media_item": self.match.item.to_json() if self.match else None,
+            "episodes": [e.to_json() for e in self.match.episodes] if self.match else [],
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of a scan or import: every file with its decision."""
+
+    job_id: str | None
+    dry_run: bool
+    files: tuple[FileResult, ...] = field(default_factory=tuple)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for f in self.files if f.status is status)
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "imported": self.count(Status.IMPORTED),
+            "planned": self.count(Status.PLANNED),
+            "already_imported": self.count(Status.ALREADY_IMPORTED),
+            "skipped": self.count(Status.SKIPPED),
+            "failed": self.count(Status.FAILED),
+        }
+
+    def exit_code(self) -> int:
+        """The contract's exit code for this run (0, 3 or 4)."""
+        done = sum(self.count(s) for s in (Status.IMPORTED, Status.PLANNED, Status.ALREADY_IMPORTED))
+        failed = self.count(Status.FAILED)
+        if done == 0 and (failed or self.count(Status.SKIPPED)):
+            return 4
+        if failed:
+            return 3
+        return 0
+
+    def to_json(self) -> dict:
+        return {
+            "job": self.job_id,
+            "dry_run": self.dry_run,
+            "files": [f.to_json() for f in self.files],
+            "summary": self.summary(),
+        }
