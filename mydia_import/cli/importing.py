@@ -1,0 +1,127 @@
+"""`scan`, `import` and `identify`: the commands that look at downloads."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mydia_import.cli._app import JsonFlag, QuietFlag, VerboseFlag, app, env_of
+from mydia_import.errors import ConfigError
+from mydia_import.models import ConflictPolicy, TransferMode
+
+DryRunFlag = Annotated[bool, typer.Option("--dry-run", help="Decide everything and print the plan; change nothing.")]
+ModeOption = Annotated[TransferMode | None, typer.Option(
+    "--mode", case_sensitive=False, help="How files reach the library (default: [import] mode).",
+)]
+ConflictOption = Annotated[ConflictPolicy | None, typer.Option(
+    "--conflict", case_sensitive=False,
+    help="When the destination holds a different file (default: [import] conflict).",
+)]
+
+
+@app.command()
+def scan(
+    ctx: typer.Context,
+    downloads: Annotated[Path | None, typer.Argument(
+        help="The completed-downloads folder (default: [downloads] path).", show_default=False,
+    )] = None,
+    dry_run: DryRunFlag = False,
+    mode: ModeOption = None,
+    conflict: ConflictOption = None,
+    json_mode: JsonFlag = False,
+    quiet: QuietFlag = False,
+    verbose: VerboseFlag = False,
+) -> None:
+    """Import everything eligible under the downloads folder."""
+    env = env_of(ctx, json_mode, quiet, verbose)
+    folder = downloads or env.settings().downloads
+    if folder is None:
+        raise ConfigError(
+            "no downloads folder given; pass one (mydia-import scan DIR) or set [downloads] path "
+            f"in {env.settings().config_path}"
+        )
+    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files or folders to import (for example one torrent's content path).")],
+    dry_run: DryRunFlag = False,
+    mode: ModeOption = None,
+    conflict: ConflictOption = None,
+    json_mode: JsonFlag = False,
+    quiet: QuietFlag = False,
+    verbose: VerboseFlag = False,
+) -> None:
+    """Import these files or folders."""
+    env = env_of(ctx, json_mode, quiet, verbose)
+    _run(env, tuple(paths), scan=False, dry_run=dry_run, mode=mode, conflict=conflict)
+
+
+def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict) -> None:
+    from mydia_import import importer
+    from mydia_import.config import with_overrides
+
+    settings = with_overrides(env.settings(), "flag --mode", mode=mode)
+    settings = with_overrides(settings, "flag --conflict", conflict=conflict)
+    ui = env.ui()
+    request = importer.Request(
+        paths=paths, mode=settings.mode, conflict=settings.conflict, scan=scan, dry_run=dry_run,
+        command="scan" if scan else "import",
+        arguments={"paths": [str(p) for p in paths], "mode": str(settings.mode),
+                   "conflict": str(settings.conflict), "dry_run": dry_run},
+    )
+    library = env.library(must_exist=dry_run)
+    report = importer.run(request, settings, library, listener=None if dry_run else ui.listener())
+    ui.report(report)
+    raise typer.Exit(report.exit_code())
+
+
+@app.command()
+def identify(
+    ctx: typer.Context,
+    names: Annotated[list[str], typer.Argument(help="Release or file names, or paths; '-' reads names from stdin.")],
+    json_mode: JsonFlag = False,
+    quiet: QuietFlag = False,
+    verbose: VerboseFlag = False,
+) -> None:
+    """Show what the tool makes of release names: the parse, the match, or why none."""
+    from mydia_import.identify import identify_names
+
+    env = env_of(ctx, json_mode, quiet, verbose)
+    if names == ["-"]:
+        names = [line.strip() for line in sys.stdin if line.strip()]
+    results = identify_names(names, env.library(must_exist=True))
+    ui = env.ui()
+    if env.json_mode:
+        ui.emit_json({"names": results})
+        return
+    ui.table(None, ("name", "parsed as", "match", "reason"), (
+        (r["name"], _parse_summary(r["parse"]), _match_summary(r), r["reason"] or "") for r in results
+    ))
+
+
+def _parse_summary(parse: dict) -> str:
+    parts = [parse["type"] or "?", parse["title"] or "?"]
+    if parse["year"]:
+        parts.append(str(parse["year"]))
+    if parse["season"] is not None or parse["episodes"]:
+        season = parse["season"] if parse["season"] is not None else "?"
+        parts.append(f"S{season}E{','.join(map(str, parse['episodes'])) or '?'}")
+    if parse["air_date"]:
+        parts.append(parse["air_date"])
+    return " ".join(parts)
+
+
+def _match_summary(result: dict) -> str:
+    item = result["media_item"]
+    if not item:
+        return ""
+    label = f"{item['title']} ({item['year']})" if item["year"] else item["title"]
+    codes = " ".join(f"S{e['season']:02d}E{e['episode']:02d}" for e in result["episodes"])
+    return f"{label} {codes}".strip()

@@ -1,0 +1,147 @@
+"""`library load | add movie | add show | list`: what the library knows."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, is_dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mydia_import.cli._app import JsonFlag, QuietFlag, VerboseFlag, app, env_of
+from mydia_import.errors import LibraryError
+from mydia_import.models import MediaType
+
+library_app = typer.Typer(help="What the library knows: movies, shows and episodes.", no_args_is_help=True)
+add_app = typer.Typer(help="Add one movie or show.", no_args_is_help=True)
+library_app.add_typer(add_app, name="add")
+app.add_typer(library_app, name="library")
+
+AliasOption = Annotated[list[str] | None, typer.Option("--alias", help="Another title it is known by (repeatable).")]
+YearOption = Annotated[int | None, typer.Option("--year", min=1801, max=2199, help="The year of release or first air.")]
+TmdbOption = Annotated[int | None, typer.Option("--tmdb-id", help="The TMDB id.")]
+
+
+@library_app.command("load")
+def load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="A library JSON file (movies, shows, episodes).")],
+    json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
+) -> None:
+    """Add or update movies, shows and episodes from a JSON file."""
+    env = env_of(ctx, json_mode, quiet, verbose)
+    data = _read_json(file)
+    summary = env.library().load(data)
+    _show_summary(env, summary, f"loaded {file}")
+
+
+@add_app.command("movie")
+def add_movie(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The movie's title.")],
+    year: YearOption = None,
+    alias: AliasOption = None,
+    tmdb_id: TmdbOption = None,
+    imdb_id: Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id (tt…).")] = None,
+    json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
+) -> None:
+    """Add one movie."""
+    env = env_of(ctx, json_mode, quiet, verbose)
+    ref = env.library().add_movie(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id)
+    _show_item(env, ref)
+
+
+@add_app.command("show")
+def add_show(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The show's title.")],
+    year: YearOption = None,
+    alias: AliasOption = None,
+    tmdb_id: TmdbOption = None,
+    season: Annotated[list[str] | None, typer.Option(
+        "--season", metavar="N:COUNT", help="Create episodes 1..COUNT of season N (repeatable), e.g. 1:10.",
+    )] = None,
+    json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
+) -> None:
+    """Add one show, and the episodes of the seasons given."""
+    env = env_of(ctx, json_mode, quiet, verbose)
+    seasons = dict(_season(s) for s in season or ())
+    ref = env.library().add_show(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, seasons=seasons)
+    _show_item(env, ref)
+
+
+@library_app.command("list")
+def list_items(
+    ctx: typer.Context,
+    type_: Annotated[str | None, typer.Option("--type", help="movie or show.")] = None,
+    json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
+) -> None:
+    """The items of the library with their file counts."""
+    env = env_of(ctx, json_mode, quiet, verbose)
+    kinds = {"movie": MediaType.MOVIE, "show": MediaType.TV_SHOW, None: None}
+    if type_ not in kinds:
+        raise typer.BadParameter("must be movie or show", param_hint="--type")
+    items = env.library(must_exist=True).list_items(kinds[type_])
+    rows = [
+        {"id": i.ref.id, "type": str(i.ref.type), "title": i.ref.title, "year": i.ref.year,
+         "episodes": i.episodes, "files": i.files}
+        for i in items
+    ]
+    ui = env.ui()
+    if env.json_mode:
+        ui.emit_json({"items": rows})
+        return
+    ui.table(None, ("type", "title", "year", "episodes", "files"), (
+        ("movie" if r["type"] == "movie" else "show", r["title"], r["year"],
+         r["episodes"] if r["type"] == "tv_show" else "", r["files"]) for r in rows
+    ))
+    ui.message(f"{len(rows)} item(s)")
+
+
+def _season(text: str) -> tuple[int, int]:
+    number, _, count = text.partition(":")
+    try:
+        season, episodes = int(number), int(count)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not N:COUNT (for example 1:10)", param_hint="--season") from None
+    if season < 0 or episodes < 1:
+        raise typer.BadParameter(f"{text!r}: season must be ≥ 0 and COUNT ≥ 1", param_hint="--season")
+    return season, episodes
+
+
+def _read_json(file: Path) -> dict:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as error:
+        from mydia_import.errors import describe_os_error
+
+        raise LibraryError(f"cannot read library file {file}: {describe_os_error(error)}") from None
+    except UnicodeDecodeError:
+        raise LibraryError(f"library file {file} is not UTF-8 text") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LibraryError(f"library file {file} is not valid JSON: {error.msg} (line {error.lineno}, "
+                           f"column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise LibraryError(f"library file {file} must hold a JSON object with \"movies\" and/or \"shows\"")
+    return data
+
+
+def _show_summary(env, summary, headline: str) -> None:
+    values = asdict(summary) if is_dataclass(summary) else dict(summary)
+    ui = env.ui()
+    if env.json_mode:
+        ui.emit_json(values)
+        return
+    changes = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in values.items() if n)
+    ui.message(f"{headline}: {changes or 'nothing changed'}")
+
+
+def _show_item(env, ref) -> None:
+    ui = env.ui()
+    if env.json_mode:
+        ui.emit_json(ref.to_json())
+        return
+    ui.message(f"{'movie' if ref.type is MediaType.MOVIE else 'show'} {ref.label()} (id {ref.id})")

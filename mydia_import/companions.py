@@ -1,0 +1,109 @@
+"""Subtitles follow their video.
+
+A subtitle belongs to the video of its release whose name it starts with, or
+whose folder it sits in under `Subs/` (RARBG's `Subs/<release>/2_English.srt`),
+or to the release's only video, or to the video with the same season and
+episode. It goes beside the video's destination with the language from its
+name (`.en`, `.forced`, `.sdh`), and is imported only when its video is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from mydia_import import naming
+from mydia_import.models import Action, Candidate, ConflictPolicy, PlannedFile, Release, Status, TransferMode
+from mydia_import.transfer import predict_action, same_file
+
+_SUBS_FOLDERS = {"subs", "subtitles", "sub", "subtitle"}
+_USABLE = (Status.PLANNED, Status.ALREADY_IMPORTED)
+
+
+def plan_subtitles(
+    subtitles: Sequence[Candidate],
+    videos: Sequence[PlannedFile],
+    parse: Callable[[str], Release],
+    mode: TransferMode,
+    conflict: ConflictPolicy,
+) -> list[PlannedFile]:
+    planned: list[PlannedFile] = []
+    taken: dict[tuple[Path, str, bool, bool], int] = {}
+    for sub in subtitles:
+        if sub.skip_reason:
+            planned.append(PlannedFile(sub, Status.SKIPPED, reason=sub.skip_reason))
+            continue
+        release = parse(sub.path.name)
+        video = find_video(sub, release, [v for v in videos if v.candidate.release == sub.release])
+        if video is None:
+            planned.append(PlannedFile(sub, Status.SKIPPED, release=release,
+                                       reason="no video of this release matches this subtitle"))
+            continue
+        if video.status not in _USABLE or video.destination is None:
+            planned.append(PlannedFile(
+                sub, Status.SKIPPED, release=release, match=video.match, companion_of=video.candidate.path,
+                reason=f"its video {video.candidate.path.name} is not imported ({video.reason})",
+            ))
+            continue
+        key = (video.destination, release.language or "", release.forced, release.sdh)
+        taken[key] = taken.get(key, 0) + 1
+        dest = naming.subtitle_path(
+            video.destination, release.language, release.forced, release.sdh,
+            sub.path.suffix.lower(), taken[key] if taken[key] > 1 else None,
+        )
+        base = PlannedFile(sub, Status.PLANNED, action=predict_action(sub.path, dest, mode),
+                           destination=dest, root=video.root, release=release, match=video.match,
+                           companion_of=video.candidate.path)
+        planned.append(_conflict(base, dest, conflict))
+    return planned
+
+
+def find_video(sub: Candidate, release: Release, videos: Sequence[PlannedFile]) -> PlannedFile | None:
+    """The video of the same release this subtitle belongs to, or None."""
+    mains = [v for v in videos if v.candidate.skip_reason is None]
+    by_prefix = [v for v in mains if v.candidate.path.parent == sub.path.parent
+                 and sub.path.stem.lower().startswith(v.candidate.path.stem.lower())]
+    if by_prefix:
+        return max(by_prefix, key=lambda v: len(v.candidate.path.stem))
+    folders = [f.lower() for f in sub.folders]
+    in_subs = any(f in _SUBS_FOLDERS for f in folders)
+    if in_subs and sub.path.parent.parent.name.lower() in _SUBS_FOLDERS:
+        named = [v for v in mains if v.candidate.path.stem.lower() == sub.path.parent.name.lower()]
+        if len(named) == 1:
+            return named[0]
+    if len(mains) == 1:
+        return mains[0]
+    if release.episodes:
+        same = [v for v in mains if v.release is not None and v.release.episodes == release.episodes
+                and v.release.season == release.season]
+        if len(same) == 1:
+            return same[0]
+    return None
+
+
+def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy) -> PlannedFile:
+    if not os.path.lexists(dest):
+        return planned
+    source = planned.candidate.path
+    if same_file(source, dest) or _same_bytes(source, dest):
+        return replace(planned, status=Status.ALREADY_IMPORTED, action=Action.NONE)
+    if policy in (ConflictPolicy.REPLACE, ConflictPolicy.UPGRADE):
+        return replace(planned, replaces=dest)
+    if policy is ConflictPolicy.KEEP_BOTH:
+        n = 2
+        while os.path.lexists(alt := dest.with_name(f"{dest.stem}.{n}{dest.suffix}")):
+            n += 1
+        return replace(planned, destination=alt)
+    status = Status.FAILED if policy is ConflictPolicy.FAIL else Status.SKIPPED
+    return replace(planned, status=status, action=Action.NONE,
+                   reason=f"{dest} already holds a different subtitle; use --conflict replace to replace it")
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    # Subtitles are small: comparing them whole is cheap.
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False

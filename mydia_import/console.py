@@ -1,0 +1,198 @@
+"""Everything the user sees: tables, the progress view, log lines and --json.
+
+The only module that imports Rich. Human text goes to stderr when --json owns
+stdout; nothing but errors is printed under --quiet; in cron and hooks (stderr
+not a terminal) the progress view becomes one plain line per file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
+from rich.table import Table
+
+from mydia_import.models import Action, FileResult, Report, Status
+from mydia_import.progress import SilentListener
+
+_STATUS_STYLE = {
+    Status.IMPORTED: "green", Status.PLANNED: "cyan", Status.ALREADY_IMPORTED: "dim",
+    Status.SKIPPED: "yellow", Status.FAILED: "bold red",
+}
+
+
+@dataclass
+class Ui:
+    """How this run talks to the user; built once by the CLI from the global flags."""
+
+    json_mode: bool = False
+    quiet: bool = False
+    verbose: bool = False
+    stdout: TextIO | None = None
+    stderr: TextIO | None = None
+
+    def __post_init__(self) -> None:
+        self.out = Console(file=self.stdout or sys.stdout, highlight=False, soft_wrap=True)
+        self.err = Console(file=self.stderr or sys.stderr, highlight=False, soft_wrap=True)
+
+    @property
+    def human(self) -> Console | None:
+        """Where human text goes: stdout normally, stderr under --json, nowhere under --quiet."""
+        if self.quiet:
+            return None
+        return self.err if self.json_mode else self.out
+
+    def error(self, message: str) -> None:
+        self.err.print(f"[bold red]error:[/] {escape(message)}")
+
+    def message(self, text: str) -> None:
+        if self.human is not None:
+            self.human.print(escape(text))
+
+    def emit_json(self, document: object) -> None:
+        print(json.dumps(document, indent=2, ensure_ascii=False), file=self.out.file)
+
+    def table(self, title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+        if self.human is None:
+            return
+        table = Table(title=title, title_justify="left")
+        for column in columns:
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape("" if v is None else str(v)) for v in row))
+        self.human.print(table)
+
+    def listener(self):
+        """The progress view for a real run."""
+        if self.quiet or self.json_mode:
+            return SilentListener()
+        if self.err.is_terminal:
+            return _RichListener(self.err)
+        return _LineListener(self.err)
+
+    def report(self, report: Report) -> None:
+        """The outcome of a scan or import: the plan (dry run) or a summary."""
+        if self.json_mode:
+            self.emit_json(report.to_json())
+            return
+        if self.human is None:
+            return
+        shown = report.files if (report.dry_run or self.verbose) else [
+            f for f in report.files if f.status in (Status.SKIPPED, Status.FAILED)
+        ]
+        if shown:
+            title = "Plan (dry run: nothing was changed)" if report.dry_run else "Files"
+            self._files_table(title, shown)
+        counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.summary().items() if n)
+        where = f" (job {report.job_id})" if report.job_id else ""
+        self.human.print(f"{counts or 'nothing to do'}{escape(where)}")
+
+    def _files_table(self, title: str, files: Sequence[FileResult]) -> None:
+        # Paths are shown below their common folders, named once above the table, so the
+        # columns stay readable in an 80-column terminal.
+        sources = _common_folder([f.source for f in files])
+        dests = _common_folder([f.destination for f in files if f.destination])
+        table = Table(title=title, title_justify="left", caption=f"from {sources}\nto   {dests}"
+                      if dests else f"from {sources}", caption_justify="left")
+        for column in ("source", "destination", "action", "match", "decision", "reason"):
+            table.add_column(column, overflow="fold")
+        for f in files:
+            style = _STATUS_STYLE[f.status]
+            table.add_row(
+                escape(_below(f.source, sources)), escape(_below(f.destination, dests)),
+                str(f.action), escape(f.match.label() if f.match else ""),
+                f"[{style}]{f.status}[/]", escape(f.reason or ""),
+            )
+        self.human.print(table)
+
+
+def _common_folder(paths: Sequence[Path]) -> Path | None:
+    if not paths:
+        return None
+    common = Path(os.path.commonpath(paths))
+    return common.parent if common in paths else common
+
+
+def _below(path: Path | None, base: Path | None) -> str:
+    if path is None:
+        return ""
+    return str(path.relative_to(base)) if base is not None and path.is_relative_to(base) else str(path)
+
+
+def result_line(result: FileResult) -> str:
+    """One plain line per file, for logs."""
+    if result.status is Status.IMPORTED:
+        return f"imported ({result.action}): {result.source} -> {result.destination}"
+    if result.status is Status.ALREADY_IMPORTED:
+        return f"already imported: {result.source} -> {result.destination}"
+    return f"{result.status}: {result.source}: {result.reason}"
+
+
+class _LineListener(SilentListener):
+    """cron and hooks: a plain line per file, no escape codes."""
+
+    def __init__(self, console: Console) -> None:
+        self.file = console.file
+
+    def file_finished(self, result: FileResult) -> None:
+        print(result_line(result), file=self.file, flush=True)
+
+
+class _RichListener:
+    """A bar for the whole job and one for the current file, both in bytes."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(),
+            TransferSpeedColumn(), TimeRemainingColumn(), console=console, transient=True,
+        )
+        self.job = self.current = None
+        self.file_size = self.file_done = 0
+
+    def job_started(self, files: int, total_bytes: int) -> None:
+        if files == 0:
+            return
+        self.progress.start()
+        self.job = self.progress.add_task(f"importing {files} file(s)", total=total_bytes or 1)
+
+    def file_started(self, source: Path, size: int, action: Action) -> None:
+        self.file_size, self.file_done = size, 0
+        if self.job is None:
+            return
+        label = source.name if len(source.name) <= 50 else source.name[:47] + "..."
+        instant = " (instant)" if action in (Action.HARDLINK, Action.SYMLINK) else ""
+        self.current = self.progress.add_task(f"{action}{instant} {label}", total=size or 1)
+
+    def bytes_done(self, n: int) -> None:
+        self.file_done += n
+        if self.current is not None:
+            self.progress.advance(self.current, n)
+            self.progress.advance(self.job, n)
+
+    def file_finished(self, result: FileResult) -> None:
+        if self.current is not None:
+            rest = max(self.file_size - self.file_done, 0)
+            self.progress.advance(self.job, rest)  # hardlinks and failures finish at once
+            self.progress.remove_task(self.current)
+            self.current = None
+            self.progress.console.print(escape(result_line(result)))
+
+    def job_finished(self, report: Report) -> None:
+        if self.job is not None:
+            self.progress.stop()

@@ -1,0 +1,43 @@
+"""`identify`: the parse and the match of names, as the contract's JSON shape."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from mydia_import.match import identify_name
+from mydia_import.models import Release
+from mydia_import.parse import ReleaseParser
+
+
+def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None) -> list[dict]:
+    parser = parser or ReleaseParser()
+    results = []
+    for name in names:
+        path = PurePath(name)
+        folders = [part for part in path.parent.parts if part not in (path.anchor, ".", "..")]
+        ident = identify_name(path.name or name, folders, parser, library)
+        match = ident.match
+        results.append({
+            "name": name,
+            "parse": parse_json(ident.release or Release(name=name)),
+            "media_item": match.item.to_json() if match else None,
+            "episodes": [e.to_json() for e in match.episodes] if match else [],
+            "reason": None if match else ident.reason,
+        })
+    return results
+
+
+def parse_json(release: Release) -> dict:
+    return {
+        "type": release.type,
+        "title": release.title,
+        "year": release.year,
+        "season": release.season,
+        "episodes": list(release.episodes),
+        "air_date": release.air_date.isoformat() if release.air_date else None,
+        "absolute": list(release.absolute),
+        "part": release.part,
+        "release_group": release.release_group,
+        "resolution": release.resolution,
+    }

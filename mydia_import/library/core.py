@@ -1,0 +1,162 @@
+"""`Library`: the one object the rest of mydia-import talks to about the database.
+
+It opens the database and hands it to the modules that do the work: catalog
+(items and episodes), lookup (matching), roots, files and jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path, PurePath
+from types import TracebackType
+from typing import Any
+
+from mydia_import.library import catalog, files, jobs, lookup, roots
+from mydia_import.library.db import Database
+from mydia_import.library.results import ItemSummary, JobFile, JobSummary, LoadSummary, StoredFile
+from mydia_import.models import (
+    EpisodeRef,
+    FileResult,
+    LibraryRoot,
+    Match,
+    MediaRef,
+    MediaType,
+    Release,
+)
+
+
+class Library:
+    """The SQLite library (Mydia's schema plus the tool's `import_` tables)."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._files = files.Files(db)
+        db.ensure_schema()
+        lookup.sync_title_index(db)
+
+    @classmethod
+    def open(cls, path: Path) -> Library:
+        """Open (creating file, folders and missing tables) the library at `path`."""
+        db = Database.open(path)
+        try:
+            return cls(db)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def memory(cls) -> Library:
+        return cls(Database.memory())
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes (say, every file of a job) into one commit."""
+        with self.db.transaction():
+            yield
+
+    # -- library roots ------------------------------------------------------
+
+    def ensure_root(self, path: Path, type: str) -> LibraryRoot:
+        return roots.ensure_root(self.db, path, type)
+
+    def roots(self) -> list[LibraryRoot]:
+        return roots.roots(self.db)
+
+    def root_for(self, path: Path) -> LibraryRoot | None:
+        return roots.root_for(self.db, path)
+
+    # -- catalog ------------------------------------------------------------
+
+    def load(self, data: dict[str, Any]) -> LoadSummary:
+        return catalog.load(self.db, data)
+
+    def add_movie(
+        self, title: str, year: int | None = None, aliases: Iterable[str] = (),
+        tmdb_id: int | None = None, imdb_id: str | None = None,
+    ) -> MediaRef:
+        return catalog.add_movie(self.db, title, year, aliases, tmdb_id, imdb_id)
+
+    def add_show(
+        self, title: str, year: int | None = None, aliases: Iterable[str] = (),
+        tmdb_id: int | None = None, seasons: Mapping[int, int] | None = None,
+    ) -> MediaRef:
+        return catalog.add_show(self.db, title, year, aliases, tmdb_id, seasons)
+
+    def list_items(self, type: MediaType | None = None) -> list[ItemSummary]:
+        return catalog.list_items(self.db, type)
+
+    # -- lookups for matching -----------------------------------------------
+
+    def get_item(self, item_id: str) -> MediaRef | None:
+        return lookup.get_item(self.db, item_id)
+
+    def find_items(self, normalized_title: str, type: MediaType | None = None) -> list[MediaRef]:
+        return lookup.find_items(self.db, normalized_title, type)
+
+    def find_episodes(self, item_id: str, season: int, numbers: Sequence[int]) -> list[EpisodeRef]:
+        return lookup.find_episodes(self.db, item_id, season, numbers)
+
+    def find_episodes_by_air_date(self, item_id: str, date: dt.date) -> list[EpisodeRef]:
+        return lookup.find_episodes_by_air_date(self.db, item_id, date)
+
+    def find_episodes_by_absolute(self, item_id: str, numbers: Sequence[int]) -> list[EpisodeRef]:
+        return lookup.find_episodes_by_absolute(self.db, item_id, numbers)
+
+    def season_numbers(self, item_id: str) -> set[int]:
+        return lookup.season_numbers(self.db, item_id)
+
+    # -- files --------------------------------------------------------------
+
+    def file_at(self, root: LibraryRoot, relative_path: str | PurePath) -> StoredFile | None:
+        return self._files.file_at(root, relative_path)
+
+    def record_file(
+        self, root: LibraryRoot, relative_path: str | PurePath, *, size: int, match: Match,
+        release: Release | None, metadata: Mapping[str, Any],
+    ) -> str:
+        return self._files.record(root, relative_path, size=size, match=match,
+                                  release=release, metadata=metadata)
+
+    def delete_file(self, media_file_id: str) -> bool:
+        return self._files.delete(media_file_id)
+
+    # -- job history --------------------------------------------------------
+
+    def start_job(
+        self, command: str, arguments: Mapping[str, Any], mode: str, dry_run: bool = False
+    ) -> str:
+        return jobs.start_job(self.db, command, arguments, mode, dry_run)
+
+    def record_job_file(
+        self, job_id: str, result: FileResult, release_name: str | None = None
+    ) -> str:
+        return jobs.record_job_file(self.db, job_id, result, release_name)
+
+    def finish_job(self, job_id: str, summary: Mapping[str, Any], status: str) -> None:
+        jobs.finish_job(self.db, job_id, summary, status)
+
+    def jobs(self, limit: int = 20, failed_only: bool = False) -> list[JobSummary]:
+        return jobs.jobs(self.db, limit, failed_only)
+
+    def job(self, job_id: str) -> JobSummary | None:
+        return jobs.job(self.db, job_id)
+
+    def job_files(self, job_id: str) -> list[JobFile]:
+        return jobs.job_files(self.db, job_id)
+
+    def delete_job(self, job_id: str) -> bool:
+        return jobs.delete_job(self.db, job_id)

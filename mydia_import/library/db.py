@@ -1,0 +1,256 @@
+"""The one door to SQLite: opening, pragmas, schema creation, transactions,
+errors in words.
+
+This is the only module of mydia-import that imports sqlite_utils. The rest of
+the `library` package receives a `Database` and speaks plain SQL through it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from mydia_import.errors import LibraryError, describe_os_error, running_as
+from mydia_import.library.schema import MYDIA_TABLES, TOOL_TABLES, Table
+
+# Download clients start one hook per finished torrent, all at once: writers
+# queue on the lock instead of failing.
+BUSY_TIMEOUT_SECONDS = 30
+
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+def new_id() -> str:
+    """A TEXT UUID4 primary key, as Ecto's binary_id."""
+    return str(uuid.uuid4())
+
+
+def timestamp(precise: bool = False) -> str:
+    """Now in UTC as ISO-8601: Ecto's utc_datetime ('…T12:00:00Z') or, for the
+    tool's own tables, with microseconds so that history sorts in order."""
+    now = dt.datetime.now(dt.UTC)
+    if not precise:
+        now = now.replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
+
+
+def parse_timestamp(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+class Database:
+    """An open library database: plain SQL in, dicts out, errors as LibraryError."""
+
+    def __init__(self, conn: sqlite3.Connection, name: str):
+        self.name = name
+        self._db = sqlite_utils.Database(conn, execute_plugins=False)
+
+    @classmethod
+    def open(cls, path: Path) -> Database:
+        path = Path(path).expanduser()
+        if path.is_dir():
+            raise LibraryError(f"{path} is a folder, not a SQLite database")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LibraryError(
+                f"cannot create the folder {path.parent} for the library database: "
+                f"{describe_os_error(error)}"
+            ) from error
+        _check_access(path)
+        try:
+            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+        except sqlite3.Error as error:
+            raise LibraryError(_describe(error, str(path))) from error
+        return cls._set_up(conn, str(path))
+
+    @classmethod
+    def memory(cls) -> Database:
+        return cls._set_up(sqlite3.connect(":memory:"), ":memory:")
+
+    @classmethod
+    def _set_up(cls, conn: sqlite3.Connection, name: str) -> Database:
+        try:
+            db = cls(conn, name)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            db.execute("PRAGMA foreign_keys = ON")
+            # Reading journal_mode is the first statement that reads the file's
+            # header, so a file that is not SQLite fails here.
+            db._db.enable_wal()
+        except sqlite3.Error as error:
+            conn.close()
+            raise LibraryError(_describe(error, name)) from error
+        except LibraryError:
+            conn.close()
+            raise
+        return db
+
+    def close(self) -> None:
+        self._db.close()
+
+    # -- statements ---------------------------------------------------------
+
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
+        """Run one statement. Outside `transaction()` a write commits at once."""
+        try:
+            return self._db.execute(sql, params)
+        except sqlite3.Error as error:
+            raise LibraryError(_describe(error, self.name)) from error
+
+    def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
+        cursor = self.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def row(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def value(self, sql: str, params: Params = ()) -> Any:
+        found = self.execute(sql, params).fetchone()
+        return found[0] if found else None
+
+    def insert(self, table: str, values: Mapping[str, Any]) -> None:
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+
+    def update(self, table: str, row_id: str, values: Mapping[str, Any]) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?", [*values.values(), row_id]
+        )
+
+    # -- schema -------------------------------------------------------------
+
+    def table_names(self) -> set[str]:
+        return set(self._db.table_names())
+
+    def index_names(self) -> set[str]:
+        return {r["name"] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+    def columns(self, table: str) -> list[str]:
+        return [column.name for column in self._db[table].columns]
+
+    @contextlib.contextmanager
+    def tracer(self, callback: Callable[[str, Any], None]) -> Iterator[None]:
+        """Call `callback(sql, params)` for each statement in the block (tests, -v)."""
+        with self._db.tracer(callback):
+            yield
+
+    def ensure_schema(self) -> None:
+        """Create the missing tables (and the indexes of the tables the tool creates).
+
+        Mydia's existing tables are checked, never altered. Writes nothing when
+        all is in place, so that runs opening the database together do not
+        queue for the write lock.
+        """
+        existing = self.table_names()
+        for table in MYDIA_TABLES:
+            if table.name in existing:
+                self._check_columns(table)
+        indexes = self.index_names()
+        owned = [t for t in MYDIA_TABLES if t.name not in existing] + list(TOOL_TABLES)
+        statements = [t.create_sql() for t in MYDIA_TABLES + TOOL_TABLES if t.name not in existing]
+        statements += [
+            i.create_sql(t.name) for t in owned for i in t.indexes if i.name not in indexes
+        ]
+        if not statements:
+            return
+        with self.transaction():
+            for sql in statements:
+                self.execute(sql)
+
+    def _check_columns(self, table: Table) -> None:
+        missing = [c for c in table.uses if c not in self.columns(table.name)]
+        if missing:
+            raise LibraryError(
+                f"the library database {self.name} has a {table.name} table without the "
+                f"column(s) {', '.join(missing)}: it is from an older Mydia; let Mydia "
+                "upgrade it first (mydia-import never alters Mydia's tables)"
+            )
+
+    # -- transactions -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes in the block commit together or not at all; nests.
+
+        The outermost block takes the write lock up front (BEGIN IMMEDIATE):
+        a reader that later tries to write could otherwise fail at once with
+        "database is locked" while another process writes, busy timeout or not.
+        """
+        conn = self._db.conn
+        if conn.in_transaction:
+            with self._db.atomic():  # a savepoint inside the open transaction
+                yield
+            return
+        self.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._db.rollback()
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._db.rollback()
+            raise LibraryError(_describe(error, self.name)) from error
+
+
+def _check_access(path: Path) -> None:
+    """Fail early, naming the user, where SQLite would only say 'unable to open'."""
+    try:
+        if path.exists():
+            with open(path, "r+b"):
+                pass
+        elif not os.access(path.parent, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "permission denied", str(path.parent))
+    except OSError as error:
+        raise LibraryError(
+            f"cannot open the library database {path}: {describe_os_error(error)}"
+        ) from error
+
+
+def _describe(error: sqlite3.Error, name: str) -> str:
+    """One line a user can act on, naming the database file."""
+    text = str(error)
+    lowered = text.lower()
+    if "file is not a database" in lowered or "not a database" in lowered:
+        return f"{name} is not a SQLite database"
+    if "malformed" in lowered:
+        return f"the library database {name} is damaged ({text})"
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"the library database {name} stayed locked by another program for "
+            f"{BUSY_TIMEOUT_SECONDS} s; try again when it has finished"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"cannot write to the library database {name}: {_access_problem(name)}"
+    if "disk is full" in lowered:
+        return f"cannot write to the library database {name}: no space left on the device"
+    if "unable to open" in lowered:
+        return f"cannot open the library database {name}: {_access_problem(name)}"
+    return f"the library database {name} refused the operation: {text}"
+
+
+def _access_problem(name: str) -> str:
+    """Why a file or its folder cannot be written (SQLite writes files beside it)."""
+    path = Path(name)
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"permission denied on the file for {running_as()}"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (
+            f"permission denied on its folder for {running_as()} "
+            "(SQLite needs to create its -wal and -shm files there)"
+        )
+    return "the file or its folder is read-only"

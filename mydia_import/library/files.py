@@ -1,0 +1,201 @@
+"""media_files: the files in the library, one row per (library root, relative path)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path, PurePath
+from typing import Any
+
+from mydia_import.errors import LibraryError
+from mydia_import.library.db import Database, new_id, timestamp
+from mydia_import.library.results import StoredFile
+from mydia_import.models import LibraryRoot, Match, MediaType, Release
+
+_SELECT = """
+SELECT f.id, f.path, f.relative_path, f.size, f.media_item_id, f.episode_id, f.metadata,
+       f.library_path_id, f.resolution, f.codec, f.hdr_format, f.audio_codec,
+       e.media_item_id AS show_id, lp.path AS root_path
+FROM media_files f
+LEFT JOIN episodes e ON e.id = f.episode_id
+LEFT JOIN library_paths lp ON lp.id = f.library_path_id
+"""
+
+
+class Files:
+    """The media_files rows of one open database."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        # Roots (id, path) whose rows all keep the legacy path in step with
+        # (root, relative_path): for those the unique index on `path` answers
+        # every lookup, and a miss needs no second search.
+        self._in_step: set[tuple[str, str]] = set()
+
+    def file_at(self, root: LibraryRoot, relative_path: str | PurePath) -> StoredFile | None:
+        row = self._row_at(root, _relative(relative_path))
+        return _stored(self.db, row) if row else None
+
+    def record(
+        self,
+        root: LibraryRoot,
+        relative_path: str | PurePath,
+        *,
+        size: int,
+        match: Match,
+        release: Release | None,
+        metadata: Mapping[str, Any],
+    ) -> str:
+        """Write (or rewrite) the media_files row of one library file; returns its id.
+
+        A movie file links to its item; a TV file links to its first episode
+        with media_item_id NULL (Mydia's rule), and every episode goes into
+        import_file_episodes and the metadata.
+        """
+        relative = _relative(relative_path)
+        is_movie = match.item.type is MediaType.MOVIE
+        _check_root_type(root, match)
+        if not is_movie and not match.episodes:
+            raise LibraryError(
+                f"cannot record {relative}: no episode of {match.item.label()} given"
+            )
+        episodes = () if is_movie else match.episodes
+        absolute = str(Path(root.path) / relative)
+        now = timestamp()
+        info = dict(metadata)
+        if episodes:
+            info["episodes"] = [{"id": e.id, "season": e.season, "episode": e.episode}
+                                for e in episodes]
+        values: dict[str, Any] = {
+            "media_item_id": match.item.id if is_movie else None,
+            "episode_id": episodes[0].id if episodes else None,
+            "path": absolute,
+            "size": size if size > 0 else None,  # Mydia's changeset wants > 0 or nothing
+            "verified_at": now,
+            "metadata": json.dumps(info, default=str, ensure_ascii=False),
+            "library_path_id": root.id,
+            "relative_path": relative,
+            "updated_at": now,
+        }
+        if release is not None:
+            values.update(resolution=release.resolution, codec=release.video_codec,
+                          audio_codec=release.audio_codec, hdr_format=release.hdr_format)
+        with self.db.transaction():
+            row = self._row_at(root, relative) or _unrooted_row(self.db, root, absolute)
+            if row:
+                file_id = row["id"]
+                self.db.update("media_files", file_id, values)
+            else:
+                file_id = new_id()
+                self.db.insert("media_files", {"id": file_id, **values, "inserted_at": now})
+            self.db.execute("DELETE FROM import_file_episodes WHERE media_file_id = ?", [file_id])
+            for position, episode in enumerate(episodes):
+                self.db.execute(
+                    "INSERT INTO import_file_episodes (media_file_id, episode_id, position) "
+                    "VALUES (?, ?, ?)",
+                    [file_id, episode.id, position],
+                )
+        return file_id
+
+    def delete(self, media_file_id: str) -> bool:
+        """Forget one media_files row (its episode links go with it); False if unknown."""
+        cursor = self.db.execute("DELETE FROM media_files WHERE id = ?", [media_file_id])
+        return cursor.rowcount > 0
+
+    def _row_at(self, root: LibraryRoot, relative: str) -> dict[str, Any] | None:
+        absolute = str(Path(root.path) / relative)
+        # media_files has no index on (library_path_id, relative_path), and the
+        # tool adds none to Mydia's tables: search the unique index on the
+        # legacy path, which agrees with them unless the root has moved.
+        row = self.db.row(
+            _SELECT + " WHERE f.path = ? AND f.library_path_id = ? AND f.relative_path = ?",
+            [absolute, root.id, relative],
+        )
+        if row is None and not self._paths_in_step(root):
+            row = self.db.row(
+                _SELECT + " WHERE f.library_path_id = ? AND f.relative_path = ?",
+                [root.id, relative],
+            )
+        return row
+
+    def _paths_in_step(self, root: LibraryRoot) -> bool:
+        """True when no row of this root has a legacy path other than root/relative_path
+        (checked once per root and session, as it reads all the root's rows)."""
+        key = (root.id, str(root.path))
+        if key in self._in_step:
+            return True
+        prefix = str(Path(root.path) / "_")[:-1]
+        stale = self.db.value(
+            "SELECT 1 FROM media_files WHERE library_path_id = ? AND relative_path IS NOT NULL "
+            "AND path IS NOT (? || relative_path) LIMIT 1",
+            [root.id, prefix],
+        )
+        if not stale:
+            self._in_step.add(key)
+        return not stale
+
+
+def _relative(path: str | PurePath) -> str:
+    pure = PurePath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise LibraryError(f"{path} is not a path inside a library root")
+    return pure.as_posix()
+
+
+def _check_root_type(root: LibraryRoot, match: Match) -> None:
+    """Mydia's rule: no movies in a series library, no episodes in a movies library."""
+    if match.item.type is MediaType.MOVIE and root.type == "series":
+        raise LibraryError(
+            f'cannot put the movie "{match.item.label()}" into {root.path}: it is a library '
+            "for TV series only, and Mydia keeps movies out of those"
+        )
+    if match.item.type is MediaType.TV_SHOW and root.type == "movies":
+        raise LibraryError(
+            f'cannot put "{match.label()}" into {root.path}: it is a library for movies '
+            "only, and Mydia keeps TV episodes out of those"
+        )
+
+
+def _unrooted_row(db: Database, root: LibraryRoot, absolute: str) -> dict[str, Any] | None:
+    """A row already holding this absolute path: adopted if it has no root yet
+    (Mydia rows from before its relative-path migration), refused if it has
+    another one (the legacy path column is UNIQUE)."""
+    row = db.row(_SELECT + " WHERE f.path = ?", [absolute])
+    if row is None or row["library_path_id"] is None:
+        return row
+    raise LibraryError(
+        f"{absolute} is already recorded under the library root {row['root_path']}, which "
+        f"holds {root.path}; one file cannot belong to two roots"
+    )
+
+
+def _stored(db: Database, row: dict[str, Any]) -> StoredFile:
+    linked = db.rows(
+        "SELECT episode_id FROM import_file_episodes WHERE media_file_id = ? ORDER BY position",
+        [row["id"]],
+    )
+    episode_ids = tuple(r["episode_id"] for r in linked)
+    if not episode_ids and row["episode_id"]:
+        episode_ids = (row["episode_id"],)  # a file Mydia recorded itself
+    if row["root_path"] and row["relative_path"]:
+        path = Path(row["root_path"]) / row["relative_path"]
+    else:
+        path = Path(row["path"])
+    try:
+        metadata = json.loads(row["metadata"]) if row["metadata"] else {}
+    except ValueError:
+        metadata = {}
+    return StoredFile(
+        id=row["id"],
+        path=path,
+        relative_path=row["relative_path"],
+        size=row["size"],
+        media_item_id=row["media_item_id"] or row["show_id"],
+        episode_ids=episode_ids,
+        metadata=metadata if isinstance(metadata, dict) else {},
+        library_path_id=row["library_path_id"],
+        resolution=row["resolution"],
+        codec=row["codec"],
+        hdr_format=row["hdr_format"],
+        audio_codec=row["audio_codec"],
+    )

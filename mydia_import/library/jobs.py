@@ -1,0 +1,149 @@
+"""Import history: one import_jobs row per run, one import_job_files row per file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mydia_import.errors import LibraryError
+from mydia_import.library.db import Database, new_id, parse_timestamp, timestamp
+from mydia_import.library.lookup import media_ref
+from mydia_import.library.results import JobFile, JobSummary
+from mydia_import.models import Action, EpisodeRef, FileResult, Kind, Status
+
+RUNNING = "running"
+# A job counts as failed when it says so or when any of its files failed.
+FAILED_STATUSES = ("failed", "partial", "interrupted")
+
+_JOB_SELECT = """
+SELECT j.*, (SELECT count(*) FROM import_job_files f WHERE f.job_id = j.id) AS files
+FROM import_jobs j
+"""
+
+
+def start_job(
+    db: Database, command: str, arguments: Mapping[str, Any], mode: str, dry_run: bool = False
+) -> str:
+    job_id = new_id()
+    db.insert("import_jobs", {
+        "id": job_id, "command": command, "started_at": timestamp(precise=True),
+        "dry_run": int(dry_run), "mode": str(mode), "status": RUNNING,
+        "arguments": _json(arguments),
+    })
+    return job_id
+
+
+def record_job_file(
+    db: Database, job_id: str, result: FileResult, release_name: str | None = None
+) -> str:
+    episodes = [{"id": e.id, "season": e.season, "episode": e.episode}
+                for e in (result.match.episodes if result.match else ())]
+    file_id = new_id()
+    db.insert("import_job_files", {
+        "id": file_id, "job_id": job_id, "source": str(result.source),
+        "destination": str(result.destination) if result.destination else None,
+        "kind": str(result.kind), "action": str(result.action), "status": str(result.status),
+        "reason": result.reason, "release_name": release_name,
+        "media_item_id": result.match.item.id if result.match else None,
+        "episodes": json.dumps(episodes), "media_file_id": result.media_file_id,
+        "size": result.size, "recorded_at": timestamp(precise=True),
+    })
+    return file_id
+
+
+def finish_job(db: Database, job_id: str, summary: Mapping[str, Any], status: str) -> None:
+    cursor = db.execute(
+        "UPDATE import_jobs SET finished_at = ?, summary = ?, status = ? WHERE id = ?",
+        [timestamp(precise=True), _json(summary), status, job_id],
+    )
+    if cursor.rowcount == 0:
+        raise LibraryError(f"there is no import job {job_id} in the library database {db.name}")
+
+
+def jobs(db: Database, limit: int = 20, failed_only: bool = False) -> list[JobSummary]:
+    """The latest jobs, newest first."""
+    sql = _JOB_SELECT
+    if failed_only:
+        marks = ", ".join("?" for _ in FAILED_STATUSES)
+        sql += (
+            f" WHERE j.status IN ({marks}) OR EXISTS (SELECT 1 FROM import_job_files f "
+            "WHERE f.job_id = j.id AND f.status = ?)"
+        )
+    params = [*FAILED_STATUSES, str(Status.FAILED)] if failed_only else []
+    rows = db.rows(sql + " ORDER BY j.started_at DESC, j.rowid DESC LIMIT ?", [*params, limit])
+    return [_summary(r) for r in rows]
+
+
+def job(db: Database, job_id: str) -> JobSummary | None:
+    """One job by its id or by a prefix of it that names one job only."""
+    row = db.row(_JOB_SELECT + " WHERE j.id = ?", [job_id])
+    if row:
+        return _summary(row)
+    if len(job_id) < 4:
+        return None
+    escaped = job_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = db.rows(_JOB_SELECT + " WHERE j.id LIKE ? ESCAPE '\\' LIMIT 2", [escaped + "%"])
+    if len(rows) > 1:
+        raise LibraryError(f"more than one import job starts with {job_id}; give more of its id")
+    return _summary(rows[0]) if rows else None
+
+
+def job_files(db: Database, job_id: str) -> list[JobFile]:
+    rows = db.rows(
+        "SELECT f.*, m.id AS item_id, m.type AS item_type, m.title AS item_title, "
+        "m.year AS item_year FROM import_job_files f "
+        "LEFT JOIN media_items m ON m.id = f.media_item_id "
+        "WHERE f.job_id = ? ORDER BY f.recorded_at, f.rowid",
+        [job_id],
+    )
+    return [_job_file(r) for r in rows]
+
+
+def delete_job(db: Database, job_id: str) -> bool:
+    """Forget a job and its files (for `undo`); False if unknown."""
+    return db.execute("DELETE FROM import_jobs WHERE id = ?", [job_id]).rowcount > 0
+
+
+def _json(value: Mapping[str, Any]) -> str:
+    return json.dumps(dict(value), default=str, ensure_ascii=False)
+
+
+def _loads(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def _summary(row: dict[str, Any]) -> JobSummary:
+    started = parse_timestamp(row["started_at"])
+    assert started is not None
+    return JobSummary(
+        id=row["id"], command=row["command"], started_at=started,
+        finished_at=parse_timestamp(row["finished_at"]), dry_run=bool(row["dry_run"]),
+        mode=row["mode"], status=row["status"], summary=_loads(row["summary"]) or {},
+        arguments=_loads(row["arguments"]) or {}, files=row["files"],
+    )
+
+
+def _job_file(row: dict[str, Any]) -> JobFile:
+    item = None
+    if row["item_id"]:
+        item = media_ref({"id": row["item_id"], "type": row["item_type"],
+                          "title": row["item_title"], "year": row["item_year"]})
+    episodes = tuple(
+        EpisodeRef(e.get("id", ""), e["season"], e["episode"])
+        for e in _loads(row["episodes"]) or ()
+    )
+    recorded = parse_timestamp(row["recorded_at"])
+    assert recorded is not None
+    return JobFile(
+        id=row["id"], job_id=row["job_id"], source=Path(row["source"]),
+        destination=Path(row["destination"]) if row["destination"] else None,
+        kind=Kind(row["kind"]), action=Action(row["action"]), status=Status(row["status"]),
+        reason=row["reason"], release_name=row["release_name"],
+        media_item_id=row["media_item_id"], media_item=item, episodes=episodes,
+        media_file_id=row["media_file_id"], size=row["size"] or 0, recorded_at=recorded,
+    )

@@ -1,0 +1,141 @@
+"""Lookups for matching, each an index search, and the title index behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from mydia_import.library.db import Database
+from mydia_import.models import EpisodeRef, MediaRef, MediaType
+from mydia_import.titles import normalize_title
+
+_EPISODE_COLUMNS = "e.id, e.season_number, e.episode_number, e.title, e.air_date"
+
+# Items whose title or original title differs from the one their keys were made
+# from (or that have no keys yet): Mydia creates and renames items on its own.
+_STALE_TITLES = """
+SELECT m.id, m.title, m.original_title FROM media_items m
+LEFT JOIN import_titles t ON t.media_item_id = m.id AND t.kind = 'title'
+LEFT JOIN import_titles o ON o.media_item_id = m.id AND o.kind = 'original_title'
+WHERE t.title IS NOT m.title OR o.title IS NOT m.original_title
+"""
+_ORPHAN_TITLES = "FROM import_titles WHERE media_item_id NOT IN (SELECT id FROM media_items)"
+
+
+def media_ref(row: dict[str, Any]) -> MediaRef:
+    return MediaRef(row["id"], MediaType(row["type"]), row["title"], row["year"])
+
+
+def episode_ref(row: dict[str, Any]) -> EpisodeRef:
+    return EpisodeRef(
+        row["id"], row["season_number"], row["episode_number"], row["title"],
+        _date(row["air_date"]),
+    )
+
+
+def index_titles(db: Database, item_id: str, title: str, original_title: str | None) -> None:
+    """(Re)write the matching keys of one item."""
+    db.execute("DELETE FROM import_titles WHERE media_item_id = ?", [item_id])
+    keys = [("title", title), ("original_title", original_title)]
+    for kind, text in keys:
+        if text is not None:
+            db.execute(
+                "INSERT INTO import_titles (media_item_id, kind, title, normalized) "
+                "VALUES (?, ?, ?, ?)",
+                [item_id, kind, text, normalize_title(text)],
+            )
+
+
+def sync_title_index(db: Database) -> int:
+    """Bring the title index up to date with media_items; returns the items re-keyed.
+
+    Only takes the write lock when something is out of date.
+    """
+    if not db.rows(_STALE_TITLES + " LIMIT 1") and not db.value(f"SELECT 1 {_ORPHAN_TITLES}"):
+        return 0
+    with db.transaction():
+        db.execute(f"DELETE {_ORPHAN_TITLES}")
+        stale = db.rows(_STALE_TITLES)
+        for row in stale:
+            index_titles(db, row["id"], row["title"], row["original_title"])
+    return len(stale)
+
+
+def get_item(db: Database, item_id: str) -> MediaRef | None:
+    row = db.row("SELECT id, type, title, year FROM media_items WHERE id = ?", [item_id])
+    return media_ref(row) if row else None
+
+
+def find_items(
+    db: Database, normalized_title: str, type: MediaType | None = None
+) -> list[MediaRef]:
+    """Items whose title, original title or an alias has this key."""
+    sql = (
+        "SELECT id, type, title, year FROM media_items WHERE id IN ("
+        " SELECT media_item_id FROM import_titles WHERE normalized = :key"
+        " UNION SELECT media_item_id FROM import_aliases WHERE normalized = :key)"
+    )
+    params: dict[str, Any] = {"key": normalized_title}
+    if type is not None:
+        # The unary + keeps SQLite off the type index, which would walk every movie.
+        sql += " AND +type = :type"
+        params["type"] = str(type)
+    return [media_ref(r) for r in db.rows(sql + " ORDER BY title, year", params)]
+
+
+def find_episodes(
+    db: Database, item_id: str, season: int, numbers: Sequence[int]
+) -> list[EpisodeRef]:
+    """The episodes of one season with these numbers, in the order asked; missing ones absent."""
+    wanted = list(dict.fromkeys(numbers))
+    if not wanted:
+        return []
+    marks = ", ".join("?" for _ in wanted)
+    rows = db.rows(
+        f"SELECT {_EPISODE_COLUMNS} FROM episodes e WHERE e.media_item_id = ? "
+        f"AND e.season_number = ? AND e.episode_number IN ({marks})",
+        [item_id, season, *wanted],
+    )
+    found = {r["episode_number"]: episode_ref(r) for r in rows}
+    return [found[n] for n in wanted if n in found]
+
+
+def find_episodes_by_air_date(db: Database, item_id: str, date: dt.date) -> list[EpisodeRef]:
+    rows = db.rows(
+        f"SELECT {_EPISODE_COLUMNS} FROM episodes e WHERE e.media_item_id = ? AND e.air_date = ? "
+        "ORDER BY e.season_number, e.episode_number",
+        [item_id, date.isoformat()],
+    )
+    return [episode_ref(r) for r in rows]
+
+
+def find_episodes_by_absolute(
+    db: Database, item_id: str, numbers: Sequence[int]
+) -> list[EpisodeRef]:
+    """Episodes by anime absolute number, in the order asked; missing ones absent."""
+    wanted = list(dict.fromkeys(numbers))
+    if not wanted:
+        return []
+    marks = ", ".join("?" for _ in wanted)
+    rows = db.rows(
+        f"SELECT {_EPISODE_COLUMNS}, n.absolute_number FROM import_episode_numbers n "
+        "JOIN episodes e ON e.id = n.episode_id "
+        f"WHERE n.media_item_id = ? AND n.absolute_number IN ({marks})",
+        [item_id, *wanted],
+    )
+    found = {r["absolute_number"]: episode_ref(r) for r in rows}
+    return [found[n] for n in wanted if n in found]
+
+
+def season_numbers(db: Database, item_id: str) -> set[int]:
+    rows = db.rows("SELECT DISTINCT season_number FROM episodes WHERE media_item_id = ?", [item_id])
+    return {r["season_number"] for r in rows}
+
+
+def _date(text: str | None) -> dt.date | None:
+    """Ecto :date is 'YYYY-MM-DD'; anything else Mydia may hold is left out."""
+    try:
+        return dt.date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None

@@ -1,0 +1,275 @@
+"""The tables, as data: Mydia's (copied from its migrations) and the tool's own.
+
+`db.ensure_schema` creates Mydia's tables only where missing, column for column
+in the order Mydia's migrations leave them (its table rebuilds copy rows with
+SELECT *), and never alters an existing one. The tool's own tables carry the
+prefix `import_`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    columns: tuple[str, ...]
+
+    def create_sql(self, table: str) -> str:
+        return f"CREATE INDEX IF NOT EXISTS {self.name} ON {table} ({', '.join(self.columns)})"
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]  # column definitions, "name TYPE constraints"
+    constraints: tuple[str, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    # Columns mydia-import reads or writes: an existing table must have them.
+    uses: tuple[str, ...] = ()
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(definition.split()[0] for definition in self.columns)
+
+    def create_sql(self) -> str:
+        body = ",\n  ".join(self.columns + self.constraints)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  {body}\n)"
+
+
+def _ecto_indexes(table: str, *columns: tuple[str, ...]) -> tuple[Index, ...]:
+    """Indexes named the way Ecto names them: <table>_<columns>_index."""
+    return tuple(Index(f"{table}_{'_'.join(cols)}_index", cols) for cols in columns)
+
+
+_TIMESTAMPS = ("inserted_at TEXT NOT NULL", "updated_at TEXT NOT NULL")
+
+QUALITY_PROFILES = Table(
+    "quality_profiles",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "name TEXT NOT NULL UNIQUE",
+        "upgrades_allowed INTEGER DEFAULT 1 CHECK(upgrades_allowed IN (0, 1))",
+        "upgrade_until_quality TEXT",
+        "qualities TEXT NOT NULL",
+        "rules TEXT",
+        *_TIMESTAMPS,
+    ),
+)
+
+# library_paths.updated_by_id references users: with foreign_keys on, SQLite
+# refuses every write to library_paths while that table does not exist.
+USERS = Table(
+    "users",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "username TEXT UNIQUE",
+        "email TEXT UNIQUE",
+        "password_hash TEXT",
+        "oidc_sub TEXT UNIQUE",
+        "oidc_issuer TEXT",
+        "role TEXT NOT NULL DEFAULT 'user' CHECK(role IN ('admin', 'user', 'readonly', 'guest'))",
+        "display_name TEXT",
+        "avatar_url TEXT",
+        "last_login_at TEXT",
+        *_TIMESTAMPS,
+    ),
+    indexes=_ecto_indexes("users", ("oidc_sub", "oidc_issuer")),
+)
+
+MEDIA_ITEMS = Table(
+    "media_items",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "type TEXT NOT NULL CHECK(type IN ('movie', 'tv_show'))",
+        "title TEXT NOT NULL",
+        "original_title TEXT",
+        "year INTEGER",
+        "tmdb_id INTEGER UNIQUE",
+        "imdb_id TEXT",
+        "metadata TEXT",
+        "monitored INTEGER DEFAULT 1 CHECK(monitored IN (0, 1))",
+        *_TIMESTAMPS,
+        "quality_profile_id TEXT CONSTRAINT media_items_quality_profile_id_fkey "
+        "REFERENCES quality_profiles(id) ON DELETE SET NULL",
+    ),
+    indexes=_ecto_indexes(
+        "media_items", ("imdb_id",), ("title",), ("type",), ("quality_profile_id",)
+    ),
+    uses=("id", "type", "title", "original_title", "year", "tmdb_id", "imdb_id", "inserted_at",
+          "updated_at"),
+)
+
+EPISODES = Table(
+    "episodes",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "season_number INTEGER NOT NULL",
+        "episode_number INTEGER NOT NULL",
+        "title TEXT",
+        "air_date TEXT",
+        "metadata TEXT",
+        "monitored INTEGER DEFAULT 1 CHECK(monitored IN (0, 1))",
+        *_TIMESTAMPS,
+    ),
+    constraints=("UNIQUE(media_item_id, season_number, episode_number)",),
+    indexes=_ecto_indexes("episodes", ("media_item_id",), ("air_date",)),
+    uses=("id", "media_item_id", "season_number", "episode_number", "title", "air_date",
+          "inserted_at", "updated_at"),
+)
+
+LIBRARY_PATHS = Table(
+    "library_paths",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "path TEXT NOT NULL UNIQUE",
+        "type TEXT NOT NULL CHECK(type IN ('movies', 'series', 'mixed'))",
+        "monitored INTEGER DEFAULT 1 CHECK(monitored IN (0, 1))",
+        "scan_interval INTEGER DEFAULT 3600",
+        "last_scan_at TEXT",
+        "last_scan_status TEXT CHECK(last_scan_status IS NULL OR "
+        "last_scan_status IN ('success', 'failed', 'in_progress'))",
+        "last_scan_error TEXT",
+        "quality_profile_id TEXT REFERENCES quality_profiles(id) ON DELETE SET NULL",
+        "updated_by_id TEXT REFERENCES users(id) ON DELETE SET NULL",
+        *_TIMESTAMPS,
+    ),
+    indexes=_ecto_indexes("library_paths", ("monitored",), ("type",), ("quality_profile_id",)),
+    uses=("id", "path", "type", "inserted_at", "updated_at"),
+)
+
+MEDIA_FILES = Table(
+    "media_files",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "media_item_id TEXT REFERENCES media_items(id) ON DELETE CASCADE",
+        "episode_id TEXT REFERENCES episodes(id) ON DELETE CASCADE",
+        "path TEXT NOT NULL UNIQUE",
+        "size INTEGER",
+        "quality_profile_id TEXT REFERENCES quality_profiles(id)",
+        "resolution TEXT",
+        "codec TEXT",
+        "hdr_format TEXT",
+        "audio_codec TEXT",
+        "bitrate INTEGER",
+        "verified_at TEXT",
+        "metadata TEXT",
+        *_TIMESTAMPS,
+        "library_path_id TEXT CONSTRAINT media_files_library_path_id_fkey "
+        "REFERENCES library_paths(id) ON DELETE CASCADE",
+        "relative_path TEXT",
+    ),
+    constraints=("CHECK(NOT (media_item_id IS NOT NULL AND episode_id IS NOT NULL))",),
+    indexes=_ecto_indexes("media_files", ("media_item_id",), ("episode_id",), ("library_path_id",)),
+    uses=("id", "media_item_id", "episode_id", "path", "size", "resolution", "codec",
+          "hdr_format", "audio_codec", "verified_at", "metadata", "inserted_at", "updated_at",
+          "library_path_id", "relative_path"),
+)
+
+# In dependency order, so that a reader meets a referenced table first.
+MYDIA_TABLES = (QUALITY_PROFILES, USERS, MEDIA_ITEMS, EPISODES, LIBRARY_PATHS, MEDIA_FILES)
+
+# --- the tool's own tables -------------------------------------------------
+
+# Normalised keys of each item's title (and original title, which Mydia fills
+# from TMDB) so that matching is an index lookup. Kept in sync on open for
+# items Mydia creates or renames; `title` is the text the key was made from.
+IMPORT_TITLES = Table(
+    "import_titles",
+    (
+        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "kind TEXT NOT NULL CHECK(kind IN ('title', 'original_title'))",
+        "title TEXT NOT NULL",
+        "normalized TEXT NOT NULL",
+    ),
+    constraints=("PRIMARY KEY (media_item_id, kind)",),
+    indexes=(Index("import_titles_normalized_index", ("normalized",)),),
+)
+
+IMPORT_ALIASES = Table(
+    "import_aliases",
+    (
+        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "alias TEXT NOT NULL",
+        "normalized TEXT NOT NULL",
+        "inserted_at TEXT NOT NULL",
+    ),
+    constraints=("PRIMARY KEY (media_item_id, normalized)",),
+    indexes=(Index("import_aliases_normalized_index", ("normalized",)),),
+)
+
+# Anime absolute numbers; Mydia has no column for them.
+IMPORT_EPISODE_NUMBERS = Table(
+    "import_episode_numbers",
+    (
+        "episode_id TEXT PRIMARY KEY NOT NULL REFERENCES episodes(id) ON DELETE CASCADE",
+        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "absolute_number INTEGER NOT NULL CHECK(absolute_number > 0)",
+    ),
+    indexes=(Index("import_episode_numbers_absolute_index", ("media_item_id", "absolute_number")),),
+)
+
+# Every episode of a multi-episode file; media_files.episode_id holds the first.
+IMPORT_FILE_EPISODES = Table(
+    "import_file_episodes",
+    (
+        "media_file_id TEXT NOT NULL REFERENCES media_files(id) ON DELETE CASCADE",
+        "episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE",
+        "position INTEGER NOT NULL CHECK(position >= 0)",
+    ),
+    constraints=("PRIMARY KEY (media_file_id, position)", "UNIQUE(media_file_id, episode_id)"),
+    indexes=(Index("import_file_episodes_episode_id_index", ("episode_id",)),),
+)
+
+IMPORT_JOBS = Table(
+    "import_jobs",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "command TEXT NOT NULL",
+        "started_at TEXT NOT NULL",
+        "finished_at TEXT",
+        "dry_run INTEGER NOT NULL DEFAULT 0 CHECK(dry_run IN (0, 1))",
+        "mode TEXT",
+        "status TEXT NOT NULL",
+        "summary TEXT",
+        "arguments TEXT",
+    ),
+    indexes=(Index("import_jobs_started_at_index", ("started_at",)),),
+)
+
+# A log: it keeps the ids of items and media_files that may since have gone,
+# so those columns carry no foreign keys.
+IMPORT_JOB_FILES = Table(
+    "import_job_files",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "job_id TEXT NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE",
+        "source TEXT NOT NULL",
+        "destination TEXT",
+        "kind TEXT NOT NULL",
+        "action TEXT NOT NULL",
+        "status TEXT NOT NULL",
+        "reason TEXT",
+        "release_name TEXT",
+        "media_item_id TEXT",
+        "episodes TEXT",
+        "media_file_id TEXT",
+        "size INTEGER",
+        "recorded_at TEXT NOT NULL",
+    ),
+    indexes=(
+        Index("import_job_files_job_id_status_index", ("job_id", "status")),
+        Index("import_job_files_media_file_id_index", ("media_file_id",)),
+    ),
+)
+
+TOOL_TABLES = (
+    IMPORT_TITLES,
+    IMPORT_ALIASES,
+    IMPORT_EPISODE_NUMBERS,
+    IMPORT_FILE_EPISODES,
+    IMPORT_JOBS,
+    IMPORT_JOB_FILES,
+)

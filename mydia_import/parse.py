@@ -1,0 +1,150 @@
+"""Release names into `Release` values, through guessit.
+
+guessit is imported lazily (it costs about 0.15 s) and its polymorphic output
+(an episode is an int or a list, a language an object or a list) is turned
+into plain values here, so no other module ever sees a guessit type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from mydia_import.models import Release
+
+# Source names as users know them; guessit says "Web" plus other=["Rip"] for a WEBRip.
+_SOURCES = {
+    "Blu-ray": "BluRay",
+    "Ultra HD Blu-ray": "BluRay",
+    "HD-DVD": "HD-DVD",
+    "DVD": "DVD",
+    "HDTV": "HDTV",
+    "Ultra HDTV": "HDTV",
+    "TV": "SDTV",
+    "Digital TV": "SDTV",
+    "Satellite": "SDTV",
+    "VHS": "VHS",
+    "Telesync": "TELESYNC",
+    "Camera": "CAM",
+}
+_HDR = {"HDR10": "HDR10", "HDR10+": "HDR10+", "Dolby Vision": "DV", "HDR": "HDR"}
+# guessit reads a subtitle's trailing "forced" or "sdh" as a release group.
+_SUBTITLE_FLAG = re.compile(r"[._ -](forced|sdh|cc|hi)(?=[._ -]|$)", re.IGNORECASE)
+
+
+class ReleaseParser:
+    """Parses names, each distinct name once per parser."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str | None], Release] = {}
+        self._guessit: Any = None
+
+    def parse(self, name: str, type_hint: str | None = None) -> Release:
+        key = (name, type_hint)
+        release = self._cache.get(key)
+        if release is None:
+            release = self._cache[key] = self._parse(name, type_hint)
+        return release
+
+    def _parse(self, name: str, type_hint: str | None) -> Release:
+        if self._guessit is None:
+            from guessit import guessit
+
+            self._guessit = guessit
+        options = {"type": type_hint} if type_hint else {}
+        try:
+            guess = dict(self._guessit(name, options))
+        except Exception:  # guessit wraps its own bugs in GuessitException; a bad name is no crash
+            return Release(name=name)
+        return to_release(name, guess)
+
+
+def to_release(name: str, guess: dict[str, Any]) -> Release:
+    """guessit's dict as a Release."""
+    other = _as_list(guess.get("other"))
+    episodes = _ints(guess.get("episode"))
+    seasons = _ints(guess.get("season"))
+    air_date = guess.get("date")
+    release_type = guess.get("type")
+    if air_date is not None and not isinstance(air_date, dt.date):
+        air_date = None
+    language = _language_code(guess.get("subtitle_language"))
+    flags = {m.lower() for m in _SUBTITLE_FLAG.findall(name)} if language or _is_subtitle(guess) else set()
+    group = guess.get("release_group")
+    if isinstance(group, str) and group.lower() in flags:
+        group = None
+    return Release(
+        name=name,
+        type=release_type if release_type in ("episode", "movie") else None,
+        title=_text(guess.get("title")),
+        year=_first_int(guess.get("year")),
+        season=seasons[0] if seasons else None,
+        episodes=episodes,
+        air_date=air_date,
+        absolute=_ints(guess.get("absolute_episode")),
+        part=_first_int(guess.get("part")) or _first_int(guess.get("cd")) or _first_int(guess.get("disc")),
+        edition=", ".join(_as_list(guess.get("edition"))) or None,
+        release_group=_text(group),
+        resolution=_text(guess.get("screen_size")),
+        source=_source(guess.get("source"), other),
+        video_codec=_text(guess.get("video_codec")),
+        audio_codec=_text(guess.get("audio_codec")),
+        hdr_format=next((_HDR[o] for o in other if o in _HDR), None),
+        proper_count=_first_int(guess.get("proper_count")) or 0,
+        language=language,
+        forced="forced" in flags,
+        sdh=bool(flags & {"sdh", "cc", "hi"}),
+        container=_text(guess.get("container")),
+    )
+
+
+def _source(value: Any, other: list[str]) -> str | None:
+    source = _text(value)
+    if source is None:
+        return "Remux" if "Remux" in other else None
+    if "Remux" in other:
+        return "Remux"
+    if source == "Web":
+        return "WEBRip" if "Rip" in other else "WEB-DL"
+    name = _SOURCES.get(source, source)
+    return f"{name}Rip" if "Rip" in other and name in ("DVD", "BluRay") else name
+
+
+def _language_code(value: Any) -> str | None:
+    for language in _as_list(value):
+        code = getattr(language, "alpha2", None)
+        if code:
+            country = getattr(language, "country", None)
+            return f"{code}-{country.alpha2}" if country else code
+        try:
+            return language.alpha3
+        except AttributeError:
+            continue
+    return None
+
+
+def _is_subtitle(guess: dict[str, Any]) -> bool:
+    return guess.get("mimetype", "").startswith("text/") or guess.get("container") in (
+        "srt", "ass", "ssa", "sub", "idx", "vtt", "smi", "sup",
+    )
+
+
+def _as_list(value: Any) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _ints(value: Any) -> tuple[int, ...]:
+    return tuple(v for v in _as_list(value) if isinstance(v, int) and not isinstance(v, bool))
+
+
+def _first_int(value: Any) -> int | None:
+    values = _ints(value)
+    return values[0] if values else None
+
+
+def _text(value: Any) -> str | None:
+    values = _as_list(value)
+    return str(values[0]) if values else None

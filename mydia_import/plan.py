@@ -1,0 +1,245 @@
+"""Candidates -> decisions: where each file goes, how, and why (or why not).
+
+Everything is decided here, before any byte moves: the destination from the
+naming templates, what to do when it is taken (the conflict policy), and two
+files of one run aimed at one destination. A dry run prints exactly this plan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from mydia_import import naming, quality
+from mydia_import.discover import format_size
+from mydia_import.errors import MydiaImportError
+from mydia_import.models import (
+    Action,
+    Candidate,
+    ConflictPolicy,
+    Identification,
+    LibraryRoot,
+    Match,
+    MediaType,
+    PlannedFile,
+    Release,
+    Status,
+    TransferMode,
+)
+from mydia_import.transfer import predict_action, same_file
+
+# Room left in a file name for the extension and a subtitle's ".2.en.forced.sdh".
+_NAME_RESERVE = 32
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the plan needs from the settings and the command line."""
+
+    mode: TransferMode
+    conflict: ConflictPolicy
+    movie_template: str
+    episode_template: str
+    roots: Mapping[MediaType, LibraryRoot | None]
+
+
+def plan_videos(
+    candidates: Sequence[Candidate],
+    identify: Callable[[Candidate], Identification],
+    rules: Rules,
+    stored_at: Callable[[LibraryRoot, str], object | None],
+) -> list[PlannedFile]:
+    """Decide every video (and extra) candidate; subtitles are planned after their videos."""
+    planned = [_plan_video(c, identify, rules, stored_at) for c in candidates]
+    return resolve_collisions(planned)
+
+
+def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
+    if candidate.skip_reason:
+        return PlannedFile(candidate, Status.SKIPPED, reason=candidate.skip_reason)
+    ident = identify(candidate)
+    if ident.match is None:
+        return PlannedFile(candidate, Status.SKIPPED, release=ident.release, reason=ident.reason)
+    root = rules.roots.get(ident.match.item.type)
+    if root is None:
+        kind = "movies" if ident.match.item.type is MediaType.MOVIE else "tv"
+        return PlannedFile(
+            candidate, Status.SKIPPED, release=ident.release, match=ident.match,
+            reason=f"no {kind} library folder is configured; set [library] {kind} in the config "
+            f"(or run `mydia-import init`)",
+        )
+    relative = destination_for(ident.match, ident.release, candidate.path.suffix, rules)
+    base = PlannedFile(candidate, Status.PLANNED, root=root, release=ident.release, match=ident.match)
+    return decide_destination(base, root, relative, rules, stored_at)
+
+
+def destination_for(match: Match, release: Release | None, suffix: str, rules: Rules) -> str:
+    """The path relative to the library root, from the naming templates."""
+    item = match.item
+    release = release or Release(name="")
+    if item.type is MediaType.MOVIE:
+        values = {
+            "title": item.title, "year": item.year, "part": release.part,
+            "edition": release.edition, "resolution": release.resolution,
+            "source": release.source, "release_group": release.release_group,
+            "imdb_id": None, "tmdb_id": None,
+        }
+        template = rules.movie_template
+    else:
+        first = match.episodes[0]
+        titles = [e.title for e in match.episodes if e.title]
+        values = {
+            "show": item.title, "show_year": item.year, "season": first.season,
+            "episode": first.episode,
+            "episode_code": naming.episode_code(first.season, [e.episode for e in match.episodes]),
+            "episode_title": " + ".join(titles) if titles else None,
+            "air_date": first.air_date.isoformat() if first.air_date else None,
+            "absolute": release.absolute[0] if release.absolute else None,
+            "resolution": release.resolution, "source": release.source,
+            "release_group": release.release_group,
+        }
+        template = rules.episode_template
+    ext = suffix.lower()
+    rendered = naming.render(template, values, reserve=len(ext.encode()) + _NAME_RESERVE)
+    return f"{rendered}{ext}"
+
+
+def decide_destination(
+    planned: PlannedFile, root: LibraryRoot, relative: str, rules: Rules, stored_at
+) -> PlannedFile:
+    """Apply the conflict policy to a destination that may already be taken."""
+    source = planned.candidate.path
+    dest = root.path / relative
+    action = predict_action(source, dest, rules.mode)
+    planned = replace(planned, destination=dest, action=action)
+    if not os.path.lexists(dest):
+        return planned
+    stored = stored_at(root, relative)
+    if _already_there(source, dest, stored):
+        return replace(planned, status=Status.ALREADY_IMPORTED, action=Action.NONE)
+    taken = f"{dest} already holds a different file ({format_size(_size(dest))})"
+    policy = rules.conflict
+    if policy is ConflictPolicy.REPLACE:
+        return replace(planned, replaces=dest)
+    if policy is ConflictPolicy.KEEP_BOTH:
+        return replace(planned, destination=_free_name(dest))
+    if policy is ConflictPolicy.UPGRADE:
+        return _upgrade_or_skip(planned, dest, taken, stored)
+    if policy is ConflictPolicy.FAIL:
+        return replace(planned, status=Status.FAILED, action=Action.NONE,
+                       reason=f"{taken} and --conflict is fail")
+    return replace(
+        planned, status=Status.SKIPPED, action=Action.NONE,
+        reason=f"{taken}; keep it, or import with --conflict replace, upgrade or keep-both",
+    )
+
+
+def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored) -> PlannedFile:
+    new = planned.release or Release(name=planned.candidate.path.name)
+    old = None
+    if stored is not None:
+        old = quality.recorded_rank(stored.metadata or {})
+    if old is None:
+        return replace(planned, status=Status.SKIPPED, action=Action.NONE,
+                       reason=f"{taken} of unknown quality (not recorded by mydia-import); "
+                       "use --conflict replace to replace it anyway")
+    if quality.release_rank(new) > old:
+        return replace(planned, replaces=dest)
+    new_words = quality.describe(new.resolution, new.source, new.proper_count)
+    return replace(planned, status=Status.SKIPPED, action=Action.NONE,
+                   reason=f"{taken} of the same or better quality; {new_words} is not an "
+                   "upgrade (--conflict upgrade)")
+
+
+def _already_there(source: Path, dest: Path, stored) -> bool:
+    """The destination holds this very file: same inode, our record of it, or same bytes."""
+    if same_file(source, dest):
+        return True
+    try:
+        src_size, dest_size = source.stat().st_size, dest.stat().st_size
+    except OSError:
+        return False
+    if src_size != dest_size:
+        return False
+    metadata = getattr(stored, "metadata", None) or {}
+    if metadata.get("source") == str(source) and getattr(stored, "size", None) == dest_size:
+        return True  # recorded from this source with this size: no need to read both files
+    return _same_content(source, dest)
+
+
+def _same_content(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
+    try:
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            while True:
+                block = fa.read(chunk)
+                if block != fb.read(chunk):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
+
+
+def _free_name(dest: Path) -> Path:
+    n = 2
+    while True:
+        candidate = dest.with_name(f"{dest.stem} ({n}){dest.suffix}")
+        if not os.path.lexists(candidate):
+            return candidate
+        n += 1
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def resolve_collisions(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
+    """Two files of one run aimed at one destination: the first keeps it, the rest are skipped."""
+    claimed: dict[Path, Path] = {}
+    result = []
+    for p in planned:
+        if p.status in (Status.PLANNED, Status.ALREADY_IMPORTED) and p.destination is not None:
+            first = claimed.setdefault(p.destination, p.candidate.path)
+            if first != p.candidate.path:
+                p = replace(
+                    p, status=Status.SKIPPED, action=Action.NONE,
+                    reason=f"{first.name} from this run goes to the same destination "
+                    f"({p.destination.name}); only one can be imported",
+                )
+        result.append(p)
+    return result
+
+
+def stop_on_failed_conflict(planned: list[PlannedFile]) -> list[PlannedFile]:
+    """--conflict fail: one conflict stops the whole run before anything is touched."""
+    failed = next((p for p in planned if p.status is Status.FAILED and p.reason
+                   and p.reason.endswith("--conflict is fail")), None)
+    if failed is None:
+        return planned
+    why = f"not imported: the run stopped at the conflict at {failed.destination} (--conflict fail)"
+    return [
+        replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why)
+        if p.status is Status.PLANNED else p
+        for p in planned
+    ]
+
+
+def check_root(root: LibraryRoot) -> None:
+    """A library folder must exist and be writable before anything is planned into it."""
+    from mydia_import.errors import running_as
+
+    if not root.path.is_dir():
+        raise MydiaImportError(
+            f"library folder {root.path} does not exist (is the drive mounted?); "
+            "create it or fix [library] in the config"
+        )
+    if not os.access(root.path, os.W_OK | os.X_OK):
+        raise MydiaImportError(
+            f"library folder {root.path} is not writable by {running_as()}; "
+            "give that user write permission (chmod/chown) or run as a user who has it"
+        )
