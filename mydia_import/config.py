@@ -22,6 +22,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
+from mydia_import import naming
 from mydia_import.errors import ConfigError, describe_os_error
 from mydia_import.models import ConflictPolicy, TransferMode
 
@@ -38,7 +39,7 @@ class Key:
     section: str
     name: str
     attr: str
-    type: str  # "path" | "str" | "float" | "int" | "bool" | "fraction" | "enum:a,b,c"
+    type: str  # "path" | "str" | "float" | "int" | "bool" | "fraction" | "enum:a,b" | "template:movie|episode"
     default: object  # a value, None, or a function returning one (per-user paths)
     help: str
 
@@ -71,12 +72,9 @@ KEYS: tuple[Key, ...] = (
         "What to do when the destination is already taken by a different file."),
     Key("import", "sample_ratio", "sample_ratio", "fraction", 0.1,
         "A video smaller than this fraction of the largest video in its release is a sample."),
-    Key("naming", "movie", "movie_template", "str",
-        "{title}< ({year})>/{title}< ({year})>< - part{part}>",
+    Key("naming", "movie", "movie_template", "template:movie", naming.DEFAULT_MOVIE_TEMPLATE,
         "Where a movie goes under the movies folder, without the extension."),
-    Key("naming", "episode", "episode_template", "str",
-        "{show}< ({show_year})>/Season {season:02}/{show}< ({show_year})> - {episode_code}"
-        "< - {episode_title}>",
+    Key("naming", "episode", "episode_template", "template:episode", naming.DEFAULT_EPISODE_TEMPLATE,
         "Where an episode goes under the tv folder, without the extension."),
 )
 
@@ -208,7 +206,8 @@ class _Invalid(Exception):
     """A value does not fit its key's type."""
 
 
-_EXPECTED = {"path": "a path", "str": "a string", "float": "a number", "int": "a whole number",
+_EXPECTED = {"path": "a path", "str": "a string", "template:movie": "a naming template",
+             "template:episode": "a naming template", "float": "a number", "int": "a whole number",
              "bool": "true or false", "fraction": "a number between 0 and 1"}
 _BOOL_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
@@ -243,11 +242,18 @@ def _lookup(where: str, section: str, name: str) -> Key:
 
 def _checked(subject: str, key: Key, raw: object, base: Path, from_text: bool = False) -> object:
     try:
-        return _convert(key, raw, base, from_text)
+        value = _convert(key, raw, base, from_text)
     except _Invalid:
         choices = key.type.removeprefix("enum:").replace(",", ", ")
         expected = _EXPECTED.get(key.type, f"one of {choices}")
         raise ConfigError(f"{subject} = {_show(raw)} is not valid; expected {expected}") from None
+    if key.type.startswith("template:"):
+        fields = naming.MOVIE_FIELDS if key.type == "template:movie" else naming.EPISODE_FIELDS
+        try:
+            naming.validate_template(str(value), fields)
+        except ConfigError as error:
+            raise ConfigError(f"{subject}: {error}") from None
+    return value
 
 
 def _convert(key: Key, raw: object, base: Path, from_text: bool = False) -> object:
@@ -264,7 +270,7 @@ def _convert(key: Key, raw: object, base: Path, from_text: bool = False) -> obje
         if isinstance(raw, str | os.PathLike) and os.fspath(raw):
             # An absolute right side wins; normpath folds "../" so messages show clean paths.
             return Path(os.path.normpath(base / Path(raw).expanduser()))
-    elif kind == "str":
+    elif kind == "str" or kind.startswith("template:"):
         if isinstance(raw, str):
             return raw
     elif kind == "bool":

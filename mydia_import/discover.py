@@ -52,7 +52,6 @@ SAMPLE_FOLDERS = frozenset({"sample", "samples"})
 DISC_FOLDERS = frozenset({"video_ts", "bdmv"})
 
 _WORDS = re.compile(r"[^\W_]+")
-_RAR_PART = re.compile(r"\.part(\d+)\.rar$", re.IGNORECASE)
 _ARCHIVE_PART = re.compile(r"\.(rar|zip|7z|r\d{2,3}|z\d{2}|\d{3})$", re.IGNORECASE)
 _EXTRACTORS = {".rar": "unrar", ".zip": "unzip", ".7z": "7z"}
 
@@ -218,13 +217,15 @@ def _folder_named(folders: tuple[str, ...], names: frozenset[str]) -> str | None
 def _extra_evidence(folders: tuple[str, ...], stem: str) -> str | None:
     if folder := _folder_named(folders, EXTRA_FOLDERS):
         return f"{folder} folder"
-    low_stem = stem.casefold()
-    suffix = next((s for s in EXTRA_SUFFIXES if low_stem.endswith(s)), None)
+    # Case matters: Plex's suffixes are lower case, while "-SCENE" or "-SHORT" at the end of
+    # a release name is a release group.
+    suffix = next((s for s in EXTRA_SUFFIXES if stem.endswith(s)), None)
     return f"its name ends with {suffix}" if suffix else None
 
 
 def _sample_evidence(folders: tuple[str, ...], stem: str) -> str | None:
-    # Only the first or last word: "The.Sample.2020.mkv" is a film, "movie-sample.mkv" is not.
+    # Only a first or last word counts: "movie-sample.mkv" is a sample, "The.Sample.2020.mkv"
+    # a film; runtimes would tell them apart better, but discovery reads no file.
     words = _WORDS.findall(stem.casefold())
     if words and "sample" in (words[0], words[-1]):
         return "its name says sample"
@@ -254,9 +255,10 @@ def _flag_small_videos(
 
 
 def _archive_rank(name: str) -> int:
-    """0 for the part an extractor starts from (x.rar, x.part1.rar, x.zip, x.7z, x.001)."""
-    if part := _RAR_PART.search(name):
-        return 0 if int(part[1]) == 1 else 1
+    """0 for a part an extractor starts from: x.rar, x.zip, x.7z, x.001 (rather than x.r00).
+
+    Of x.part01.rar, x.part02.rar, ... name order puts the first part first.
+    """
     return 0 if name.lower().endswith((".rar", ".zip", ".7z", ".001")) else 1
 
 

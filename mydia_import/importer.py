@@ -64,7 +64,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
     job_id = library.start_job(request.command, request.arguments, str(request.mode))
     results: list[FileResult] = []
     try:
-        results = _execute(planned, library, listener, job_id)
+        results = _execute(planned, library, listener, job_id, request.mode)
     finally:
         report = Report(job_id, False, tuple(results))
         interrupted = len(results) < len(planned)
@@ -141,7 +141,7 @@ def _with_recorded_roots(planned: list[PlannedFile], library) -> list[PlannedFil
     return out
 
 
-def _execute(planned: list[PlannedFile], library, listener, job_id: str) -> list[FileResult]:
+def _execute(planned: list[PlannedFile], library, listener, job_id: str, mode: TransferMode) -> list[FileResult]:
     moving = [p for p in planned if p.status is Status.PLANNED]
     listener.job_started(len(moving), sum(p.candidate.size for p in moving))
     results: list[FileResult] = []
@@ -153,7 +153,7 @@ def _execute(planned: list[PlannedFile], library, listener, job_id: str) -> list
                              reason=f"its video was not imported: {video_failure}")
         elif p.status is Status.PLANNED:
             listener.file_started(p.candidate.path, p.candidate.size, p.action)
-            result = _import_one(p, library, listener, job_id)
+            result = _import_one(p, library, listener, job_id, mode)
             listener.file_finished(result)
         elif p.status is Status.ALREADY_IMPORTED:
             result = _ensure_recorded(p, library, job_id)
@@ -168,10 +168,12 @@ def _execute(planned: list[PlannedFile], library, listener, job_id: str) -> list
     return results
 
 
-def _import_one(p: PlannedFile, library, listener, job_id: str) -> FileResult:
+def _import_one(p: PlannedFile, library, listener, job_id: str, mode: TransferMode) -> FileResult:
     assert p.destination is not None
     try:
-        action = transfer(p.candidate.path, p.destination, _mode_for(p), replace=p.replaces is not None,
+        # The user's mode, not the planned action: auto still falls back to a copy where a
+        # hardlink fails at run time (bind mounts, protected hardlinks); the Action says which.
+        action = transfer(p.candidate.path, p.destination, mode, replace=p.replaces is not None,
                           on_bytes=listener.bytes_done)
     except TransferError as error:
         return replace(_result(p), status=Status.FAILED, action=Action.NONE, reason=str(error))
@@ -188,11 +190,6 @@ def _import_one(p: PlannedFile, library, listener, job_id: str) -> FileResult:
         return replace(result, status=Status.FAILED, action=Action.NONE,
                        reason=f"could not record {p.destination} in the library ({error}); the import was undone")
     return replace(result, media_file_id=media_file_id)
-
-
-def _mode_for(p: PlannedFile) -> TransferMode:
-    """The transfer mode that realises the planned action."""
-    return TransferMode(str(p.action)) if p.action is not Action.NONE else TransferMode.COPY
 
 
 def _ensure_recorded(p: PlannedFile, library, job_id: str) -> FileResult:

@@ -68,16 +68,6 @@ _SPACES = re.compile(r"\s+")
 _CHARS = str.maketrans({"/": "+", "\\": "+", "<": None, ">": None, "|": None, '"': None,
                         "?": "!", "*": "-"})
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
-_ISO639_2_TO_1 = {
-    "ara": "ar", "bul": "bg", "cat": "ca", "ces": "cs", "cze": "cs", "chi": "zh", "zho": "zh",
-    "dan": "da", "deu": "de", "ger": "de", "dut": "nl", "nld": "nl", "ell": "el", "gre": "el",
-    "eng": "en", "est": "et", "fas": "fa", "per": "fa", "fin": "fi", "fra": "fr", "fre": "fr",
-    "heb": "he", "hin": "hi", "hrv": "hr", "hun": "hu", "ind": "id", "isl": "is", "ice": "is",
-    "ita": "it", "jpn": "ja", "kor": "ko", "lav": "lv", "lit": "lt", "may": "ms", "msa": "ms",
-    "nor": "no", "nob": "nb", "pol": "pl", "por": "pt", "ron": "ro", "rum": "ro", "rus": "ru",
-    "slk": "sk", "slo": "sk", "slv": "sl", "spa": "es", "srp": "sr", "swe": "sv", "tha": "th",
-    "tur": "tr", "ukr": "uk", "vie": "vi",
-}
 
 
 @dataclass(frozen=True)
@@ -141,8 +131,8 @@ def subtitle_path(video_dest: Path, language: str | None, forced: bool, sdh: boo
     `Inception (2010).en.srt`, `Inception (2010).2.en.forced.srt`. The index (2,
     3, ...) tells apart several subtitles of one language and flags; it goes
     before the language so players still read the language as the last tag.
-    The language is made ISO 639-1 where known (`eng` -> `en`); text that is not
-    a language code is left out rather than risk a name players misread.
+    The language is the parser's code (ISO 639-1 where the language has one); text
+    that is not a language code is left out rather than risk a name players misread.
     """
     suffix = ext if ext.startswith(".") else f".{ext}"
     if not re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix):
@@ -182,8 +172,8 @@ def sanitize_component(text: str, *, max_bytes: int = MAX_NAME_BYTES,
     word, dot, rest = text.partition(".")
     if word.rstrip(" ").casefold() in _RESERVED:
         text = f"{word}_{dot}{rest}"  # Windows reserves CON, NUL, ... with any extension
-    text = _strip(_cut(text, max_bytes), file_stem)
-    return "_" if text in ("", ".", "..") else text
+    # Leading dots are stripped, so only an empty name is left to replace ("." and ".." too).
+    return _strip(_cut(text, max_bytes), file_stem) or "_"
 
 
 def _strip(text: str, file_stem: bool) -> str:
@@ -205,8 +195,8 @@ def _cut(text: str, max_bytes: int) -> str:
 def _language_code(language: str | None) -> str | None:
     if not language:
         return None
-    primary, sep, region = language.strip().lower().replace("_", "-").partition("-")
-    code = _ISO639_2_TO_1.get(primary, primary) + sep + region
+    # The parser gives ISO 639-1 codes (from babelfish) where the language has one.
+    code = language.strip().lower().replace("_", "-")
     return code if _LANGUAGE.fullmatch(code) else None
 
 

@@ -30,9 +30,6 @@ from mydia_import.models import (
 )
 from mydia_import.transfer import predict_action, same_file
 
-# Room left in a file name for the extension and a subtitle's ".2.en.forced.sdh".
-_NAME_RESERVE = 32
-
 
 @dataclass(frozen=True)
 class Rules:
@@ -95,14 +92,14 @@ def destination_for(match: Match, release: Release | None, suffix: str, rules: R
             "episode": first.episode,
             "episode_code": naming.episode_code(first.season, [e.episode for e in match.episodes]),
             "episode_title": " + ".join(titles) if titles else None,
-            "air_date": first.air_date.isoformat() if first.air_date else None,
+            "air_date": first.air_date,
             "absolute": release.absolute[0] if release.absolute else None,
             "resolution": release.resolution, "source": release.source,
             "release_group": release.release_group,
         }
         template = rules.episode_template
     ext = suffix.lower()
-    rendered = naming.render(template, values, reserve=len(ext.encode()) + _NAME_RESERVE)
+    rendered = naming.render(template, values, reserve=len(ext.encode()) + naming.SUFFIX_MARGIN)
     return f"{rendered}{ext}"
 
 

@@ -1,16 +1,14 @@
 """Put one file into the library: hardlink, copy, move, symlink or reflink.
 
-Data is written under a hidden temporary name next to the destination, checked
-for size, fsynced, and only then given its final name, so a crash, a full disk
-or Ctrl-C never leaves a partial file under the final name (Sonarr writes in
-place and deletes the partial target afterwards). An existing destination is
-never overwritten unless the caller asks for it (`replace=True`), and a
-hardlink that cannot be made is either an error that says what to do or, in
-`auto` mode, a copy that the returned `Action` reports.
+Copies go to a hidden temporary name beside the destination, are size-checked and fsynced, and only then get their
+final name, so no partial file is ever left at the destination (Sonarr writes in place). An existing destination is
+overwritten only with `replace=True`. A hardlink that cannot be made is an error saying what to do, or in `auto` a
+copy that the returned `Action` reports (Sonarr falls back silently).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -24,32 +22,28 @@ from .errors import TransferError, describe_os_error
 from .models import Action, TransferMode
 
 CHUNK = 8 * 1024 * 1024
+Progress = Callable[[int], None]
 FICLONE = 0x40049409  # _IOW(0x94, 9, int) from linux/fs.h
 
 # link() errors meaning "no hardlink here", after which a copy is the answer.
 _NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP}
-# copy_file_range()/sendfile() errors meaning "not for these files": use the next way.
+# copy_file_range()/sendfile() errors meaning "not for these files": try the next way.
 _NO_KERNEL_COPY = {errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSOCK}
 # FICLONE errors meaning "this filesystem (pair) cannot clone".
 _NO_CLONE = {errno.EOPNOTSUPP, errno.EXDEV, errno.EINVAL, errno.ENOTTY, errno.EBADF, errno.ENOSYS}
 
-_VERBS = {
-    Action.HARDLINK: "hardlinking",
-    Action.COPY: "copying",
-    Action.MOVE: "moving",
-    Action.SYMLINK: "symlinking",
-    Action.REFLINK: "reflinking",
-}
+_VERBS = {Action.HARDLINK: "hardlinking", Action.COPY: "copying", Action.MOVE: "moving",
+          Action.SYMLINK: "symlinking", Action.REFLINK: "reflinking"}  # fmt: skip
 _USE_COPY = "use --mode copy or auto"
 _LINK_HINTS = {
-    errno.EXDEV: "hardlinks cannot cross filesystems (the download and the library are on "
-    f"different filesystems); {_USE_COPY}, or keep downloads and library on one filesystem",
+    errno.EXDEV: "hardlinks cannot cross filesystems (the download and the library are on different filesystems); "
+    f"{_USE_COPY}, or keep downloads and library on one filesystem",
     errno.EMLINK: f"the source already has as many hardlinks as its filesystem allows; {_USE_COPY}",
     errno.EOPNOTSUPP: f"this filesystem cannot make hardlinks; {_USE_COPY}",
+    errno.EPERM: f"hardlinks are refused here (another user's file, or a filesystem without them); {_USE_COPY}",
 }
 _NO_REFLINK = (
-    "this filesystem cannot make reflinks (copy-on-write clones, as on Btrfs or XFS); "
-    "use --mode copy or hardlink"
+    "this filesystem cannot make reflinks (copy-on-write clones, as on Btrfs or XFS); use --mode copy or hardlink"
 )
 
 
@@ -66,10 +60,7 @@ def same_file(a: Path, b: Path) -> bool:
 
 
 def same_filesystem(source: Path, dest: Path) -> bool:
-    """True when source and dest's folder (or its nearest existing ancestor) share a device.
-
-    False when the source cannot be examined; the transfer that follows says why.
-    """
+    """True when source and dest's nearest existing folder share a device; False if the source is unreadable."""
     try:
         return os.stat(source).st_dev == os.stat(_nearest_folder(dest)).st_dev
     except OSError:
@@ -84,18 +75,12 @@ def predict_action(source: Path, dest: Path, mode: TransferMode) -> Action:
 
 
 def transfer(
-    source: Path,
-    dest: Path,
-    mode: TransferMode,
-    *,
-    replace: bool = False,
-    on_bytes: Callable[[int], None] | None = None,
+    source: Path, dest: Path, mode: TransferMode, *, replace: bool = False, on_bytes: Progress | None = None
 ) -> Action:
     """Put source at dest as `mode` asks and return what was done.
 
-    Raises TransferError; whatever the failure, the source is intact and no
-    partial file is left at dest. on_bytes receives the file's size in total,
-    in chunks while copying and at once for the instant actions.
+    Raises TransferError; whatever the failure, the source is intact and no partial file is left at
+    dest. on_bytes receives the file's size in total: chunk by chunk while copying, at once otherwise.
     """
     source, dest = Path(source), Path(dest)
     progress = on_bytes or (lambda n: None)
@@ -103,7 +88,7 @@ def transfer(
     try:
         if replace and same_file(source, dest):
             raise _Failed("the source and the destination are the same file")
-        if not replace and os.path.lexists(dest):  # fail before copying; placing re-checks
+        if not replace and os.path.lexists(dest):  # fail before copying; the placement checks again
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dest))
         _make_folder(dest.parent)
         if action is Action.HARDLINK:
@@ -124,37 +109,29 @@ def transfer(
             size = os.stat(target).st_size  # refuse to make a dangling link
             _create(dest, replace, lambda path: os.symlink(target, path))
             progress(size)
-    except _Failed as failed:
-        raise _error(action, str(failed), source, dest, failed.__cause__) from failed.__cause__
-    except FileExistsError as err:
-        raise _error(action, "the destination already exists", source, dest, err) from err
-    except OSError as err:
-        raise _error(action, _reason(action, err, source, dest), source, dest, err) from err
+    except (_Failed, OSError) as err:
+        raise _error(action, err, source, dest) from err
     return action
 
 
-def _error(
-    action: Action, reason: str | OSError, source: Path, dest: Path, cause: BaseException | None
-) -> TransferError:
+def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path) -> TransferError:
+    """The TransferError for err, with a reason the user can act on."""
+    cause = err.__cause__ if isinstance(err, _Failed) else err
+    reason: str | OSError = str(err) if isinstance(err, _Failed) else err
+    code = getattr(err, "errno", None)
+    if isinstance(err, FileExistsError):
+        reason = "the destination already exists"
+    elif code == errno.ENOSPC:
+        with contextlib.suppress(OSError):
+            folder = _nearest_folder(dest)
+            need, free = _human(os.stat(source).st_size), _human(shutil.disk_usage(folder).free)
+            reason = f"no space left on the device: the file needs {need}, {folder} has {free} free"
+    elif action is Action.HARDLINK and code in _LINK_HINTS:
+        reason = _LINK_HINTS[code]
     error = TransferError(_VERBS[action], reason, source, dest)
-    if error.os_error is None and isinstance(cause, OSError):
+    if isinstance(cause, OSError):
         error.os_error = cause  # keep the errno for callers even when the text is ours
     return error
-
-
-def _reason(action: Action, err: OSError, source: Path, dest: Path) -> str | OSError:
-    if False:
-        folder = _nearest_folder(dest)
-        try:
-            need, free = _human(os.stat(source).st_size), _human(shutil.disk_usage(folder).free)
-        except OSError:
-            return err
-        return f"no space left on the device: the file needs {need}, {folder} has {free} free"
-    if action is Action.HARDLINK and err.errno in _LINK_HINTS:
-        return _LINK_HINTS[err.errno]
-    if action is Action.HARDLINK and err.errno == errno.EPERM:
-        return f"{describe_os_error(err)}, or this filesystem cannot make hardlinks; {_USE_COPY}"
-    return err
 
 
 def _make_folder(folder: Path) -> None:
@@ -178,13 +155,13 @@ def _create(dest: Path, replace: bool, make: Callable[[Path], None]) -> None:
         raise
 
 
-def _move(source: Path, dest: Path, replace: bool, progress: Callable[[int], None]) -> None:
+def _move(source: Path, dest: Path, replace: bool, progress: Progress) -> None:
     size = os.stat(source).st_size
     if same_filesystem(source, dest):
         try:
             _rename(source, dest, replace)
         except OSError as err:
-            if err.errno != errno.EXDEV:  # e.g. two bind mounts of one filesystem
+            if err.errno != errno.EXDEV:  # e.g. two bind mounts of one filesystem: copy below
                 raise
         else:
             _fsync_folder(dest.parent)
@@ -198,38 +175,26 @@ def _move(source: Path, dest: Path, replace: bool, progress: Callable[[int], Non
         if not os.path.lexists(source):
             raise
         _remove(dest)  # take the copy back: the source is still there
-        raise _Failed(
-            f"{describe_os_error(err)} when removing the source after copying it; "
-            "the copy was taken back"
-        ) from err
+        raise _Failed(f"{describe_os_error(err)} when removing the source; the copy was taken back") from err
 
 
-def _copy(
-    source: Path, dest: Path, replace: bool, progress: Callable[[int], None], *, clone: bool = False
-) -> None:
+def _copy(source: Path, dest: Path, replace: bool, progress: Progress, *, clone: bool = False) -> None:
     tmp = _temp_name(dest)
     try:
-        src = os.open(source, os.O_RDONLY)
-        try:
+        with contextlib.ExitStack() as opened:
+            src = os.open(source, os.O_RDONLY)
+            opened.callback(os.close, src)
             dst = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            try:
-                size = os.fstat(src).st_size
-                if clone:
-                    _clone(src, dst)
-                    progress(size)
-                else:
-                    _copy_bytes(src, dst, progress)
-                written = os.fstat(dst).st_size
-                if written != size:
-                    raise _Failed(
-                        f"the copy has {written} bytes but the source had {size} when the copy "
-                        "began; is it still being written?"
-                    )
-                os.fsync(dst)
-            finally:
-                os.close(dst)
-        finally:
-            os.close(src)
+            opened.callback(os.close, dst)
+            size = os.fstat(src).st_size
+            if clone:
+                _clone(src, dst)
+                progress(size)
+            else:
+                _copy_bytes(src, dst, progress)
+            if (written := os.fstat(dst).st_size) != size:
+                raise _Failed(f"the copy has {written} bytes, the source had {size}; is it still being written?")
+            os.fsync(dst)
         _rename(tmp, dest, replace)
     except BaseException:
         _remove(tmp)  # also on Ctrl-C and on errors raised by the progress callback
@@ -237,15 +202,11 @@ def _copy(
     _fsync_folder(dest.parent)
 
 
-def _kernel_fds() -> bool:
-    # pyfakefs (tests) swaps this module's `os` for a fake whose descriptors are
-    # not the kernel's: copy_file_range, sendfile and ioctl must not see them.
-    return isinstance(os, ModuleType)
-
-
-def _copy_bytes(src: int, dst: int, progress: Callable[[int], None]) -> None:
-    """Copy from the current positions to EOF, by the fastest way the kernel allows."""
-    kernel = ("copy_file_range", "sendfile") if _kernel_fds() else ()
+def _copy_bytes(src: int, dst: int, progress: Progress) -> None:
+    """Copy from the current positions to EOF, the fastest way the kernel allows."""
+    # pyfakefs (tests) swaps this module's `os` for a fake whose descriptors are not
+    # the kernel's: copy_file_range, sendfile and ioctl must not see them.
+    kernel = ("copy_file_range", "sendfile") if isinstance(os, ModuleType) else ()
     ways = [way for way in kernel if hasattr(os, way)] + ["read"]
     while True:
         try:
@@ -254,12 +215,13 @@ def _copy_bytes(src: int, dst: int, progress: Callable[[int], None]) -> None:
             elif ways[0] == "sendfile":
                 n = os.sendfile(dst, src, None, CHUNK)
             else:
-                data = os.read(src, CHUNK)
-                _write_all(dst, data)
-                n = len(data)
+                data = chunk = os.read(src, CHUNK)
+                while data:  # write() may take less than it is given
+                    data = data[os.write(dst, data) :]
+                n = len(chunk)
         except OSError as err:
             if len(ways) > 1 and err.errno in _NO_KERNEL_COPY:
-                ways.pop(0)  # nothing was copied by the failed call: go on the next way
+                ways.pop(0)  # the failed call copied nothing: go on the next way
                 continue
             raise
         if n == 0:
@@ -267,14 +229,9 @@ def _copy_bytes(src: int, dst: int, progress: Callable[[int], None]) -> None:
         progress(n)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    while data:
-        data = data[os.write(fd, data) :]
-
-
 def _clone(src: int, dst: int) -> None:
     try:
-        if not _kernel_fds():
+        if not isinstance(os, ModuleType):  # pyfakefs: see _copy_bytes
             raise OSError(errno.EOPNOTSUPP, os.strerror(errno.EOPNOTSUPP))
         fcntl.ioctl(dst, FICLONE, src)
     except OSError as err:
@@ -307,28 +264,25 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
 
 
 def _fsync_folder(folder: Path) -> None:
-    """Make the new name durable; some filesystems cannot sync a folder."""
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        os.fsync(fd)
+        os.fsync(fd)  # makes the new name durable
     except OSError as err:
-        if err.errno not in (errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF):
+        if err.errno not in (errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF):  # some filesystems cannot sync folders
             raise
     finally:
         os.close(fd)
 
 
 def _temp_name(dest: Path) -> Path:
-    # Hidden, next to dest (same filesystem, so the final rename is atomic);
-    # the name is cut so the temp name stays under NAME_MAX (255 bytes).
+    # Hidden (discovery skips it), next to dest so that placing it is a rename on one
+    # filesystem; the name is cut so that the whole stays under NAME_MAX (255 bytes).
     return dest.with_name(f".{dest.name[:50]}.{secrets.token_hex(4)}.mydia-part")
 
 
 def _remove(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _nearest_folder(path: Path) -> Path:
@@ -339,9 +293,7 @@ def _nearest_folder(path: Path) -> Path:
 
 
 def _human(n: int) -> str:
-    if n < 1024:
-        return f"{n} bytes"
-    size, units = n / 1024, ["KiB", "MiB", "GiB", "TiB"]
-    while size >= 1024 and len(units) > 1:
-        size, units = size / 1024, units[1:]
-    return f"{size:.1f} {units[0]}"
+    for power, unit in ((40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")):
+        if n >= 1 << power:
+            return f"{n / (1 << power):.1f} {unit}"
+    return f"{n} bytes"

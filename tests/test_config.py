@@ -247,7 +247,7 @@ def test_path_must_be_a_non_empty_string(tmp_path: Path, value: str) -> None:
 
 def test_template_must_be_a_string(tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", "[naming]\nepisode = 5\n")
-    assert message(path).endswith("[naming] episode = 5 is not valid; expected a string")
+    assert message(path).endswith("[naming] episode = 5 is not valid; expected a naming template")
 
 
 def test_config_path_that_is_a_folder_cannot_be_read(tmp_path: Path) -> None:
@@ -403,3 +403,20 @@ def test_failed_write_leaves_the_old_file_and_no_temp_file(
     assert str(caught.value) == f"cannot write config file {path}: no space left on the device"
     assert path.read_text() == "# mine\n"
     assert [p.name for p in path.parent.iterdir()] == ["c.toml"]
+
+
+def test_a_naming_template_with_an_unknown_field_is_an_error_naming_the_file_key_and_field(tmp_path):
+    path = write(tmp_path / "config.toml", '[naming]\nmovie = "{titel} ({year})"\n')
+
+    with pytest.raises(ConfigError) as caught:
+        load_settings(path, env={})
+
+    message = str(caught.value)
+    assert str(path) in message
+    assert "[naming] movie" in message
+    assert "{titel}" in message
+
+
+def test_an_episode_template_may_not_use_movie_fields(tmp_path):
+    with pytest.raises(ConfigError, match=r"environment variable MYDIA_IMPORT_NAMING_EPISODE.*unknown field \{title\}"):
+        load_settings(write(tmp_path / "c.toml", ""), env={"MYDIA_IMPORT_NAMING_EPISODE": "{title}"})

@@ -118,8 +118,7 @@ def test_discovery_never_opens_a_file(fs, monkeypatch):
 
 
 @pytest.mark.parametrize("junk", [
-    ".hidden.mkv", "._Movie.mkv", ".DS_Store", "Thumbs.db", "THUMBS.DB",
-    ".unmanic/Movie.mkv", ".@__thumb/Movie.mkv", "@eaDir/Movie.mkv/SYNOVIDEO.mkv",
+    ".hidden.mkv", "._Movie.mkv", ".unmanic/Movie.mkv", ".@__thumb/Movie.mkv", "@eaDir/Movie.mkv/SYNOVIDEO.mkv",
     "Plex Versions/Optimized/Movie.mkv", "sub/.hidden/Movie.mkv",
 ])
 def test_hidden_and_system_junk_is_ignored(fs, junk):
@@ -248,7 +247,7 @@ def test_an_unfinished_main_video_is_still_the_size_reference(fs):
     ("Other/x.mkv", "Other folder"),
     ("Featurettes/x.en.srt", "Featurettes folder"),
     ("Movie (2010)-trailer.mkv", "its name ends with -trailer"),
-    ("Movie (2010)-Featurette.mp4", "its name ends with -featurette"),
+    ("Movie (2010)-featurette.mp4", "its name ends with -featurette"),
     ("Movie-behindthescenes.mkv", "its name ends with -behindthescenes"),
     ("Movie-deleted.mkv", "its name ends with -deleted"),
     ("Movie-interview.mkv", "its name ends with -interview"),
@@ -265,6 +264,16 @@ def test_extras_are_reported_as_extras(fs, path, evidence):
     assert found[path].skip_reason == (
         f"an extra ({evidence}), not the main video; extras are not imported")
     assert found["Movie.mkv"].skip_reason is None
+
+
+@pytest.mark.parametrize("name", ["Movie.2010.1080p.BluRay.x264-SCENE.mkv", "Movie.2010-SHORT.mkv"])
+def test_a_release_group_that_looks_like_an_extra_suffix_is_still_the_main_video(fs, name):
+    release = make(fs, dl() / "Movie", {name: 700 * MB})
+
+    (found,) = discover(release)
+
+    assert found.kind is Kind.VIDEO
+    assert found.skip_reason is None
 
 
 def test_small_extras_are_extras_not_samples_and_do_not_count_as_main(fs):
@@ -296,8 +305,8 @@ def test_incomplete_videos_are_reported_as_not_complete_yet(fs, name, suffix):
 @pytest.mark.parametrize("name", ["Movie.nfo.!qB", "poster.jpg.part", "Movie.tmp", "x.crdownload",
                                   "Movie.en.srt.!qB"])
 def test_incomplete_files_of_no_interest_are_left_out(fs, name):
-    assert discover(make(fs, dl() / "Movie", {"Movie.mkv": 700 * MB, name: 10})) != []
-    assert names(discover(dl() / "Movie")) == ["Movie.mkv"]
+    release = make(fs, dl() / "Movie", {"Movie.mkv": 700 * MB, name: 10})
+    assert names(discover(release)) == ["Movie.mkv"]
 
 
 def test_an_unfinished_sample_is_reported_as_a_sample(fs):
@@ -308,6 +317,12 @@ def test_an_unfinished_sample_is_reported_as_a_sample(fs):
 def test_an_empty_video_is_skipped(fs):
     [candidate] = discover(make(fs, dl() / "M", {"Movie.mkv": 0}))
     assert candidate.skip_reason == "the file is empty (0 bytes)"
+
+
+@pytest.mark.parametrize("path", ["VIDEO_TS/VTS_01_1.VOB", "BDMV/STREAM/00001.m2ts"])
+def test_files_of_a_disc_structure_are_skipped(fs, path):
+    [candidate] = discover(make(fs, dl() / "Movie.DVD", {path: 1_000 * MB}))
+    assert candidate.skip_reason.startswith(f"part of a disc folder ({path.split('/')[0]})")
 
 
 # --- archives ------------------------------------------------------------------------------
@@ -352,6 +367,12 @@ def test_archives_with_only_a_sample_beside_them_still_get_the_hint(fs):
         "Sample/m-sample.mkv": "looks like a sample: its name says sample",
         "m.rar": rar_reason("m.rar"),
     }
+
+
+def test_archives_of_samples_and_extras_are_of_no_interest(fs):
+    release = make(fs, dl() / "M", {"Sample/m-sample.mkv": 20 * MB, "Extras/extras.rar": 50 * MB,
+                                    "Sample/sample.zip": 20 * MB})
+    assert names(discover(release)) == ["Sample/m-sample.mkv"]
 
 
 def test_archives_beside_a_video_are_of_no_interest(fs):

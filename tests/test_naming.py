@@ -225,6 +225,8 @@ def test_reserve_must_leave_room(reserve):
     ("many    spaces", "many spaces"),
     ("-leading dash", "-leading dash"),
     ("e\u0301cole", "\u00e9cole"),
+    ("e\x00\u0301cole", "\u00e9cole"),
+    ("e<\u0301>cole", "\u00e9cole"),
     ("Am\u00e9lie", "Am\u00e9lie"),
     ("CON", "CON_"),
     ("con", "con_"),
@@ -245,7 +247,7 @@ def test_sanitize_component(text, expected):
     "é" * 300,            # 2 bytes each
     "a" + "€" * 150,      # 3 bytes each, shifted by one
     "🎬" * 100,           # 4 bytes each
-    "q\u0307" * 150,      # a letter and its combining accent (no precomposed form)
+    "a" + "q\u0307" * 150,  # a letter and its accent (no precomposed form), 3 bytes
     "x" * 400,
 ])
 def test_long_names_are_cut_to_255_bytes_on_a_character_boundary(text):
@@ -321,8 +323,8 @@ VIDEO = Path("/tv/Lost (2004)/Season 01/Lost (2004) - S01E02 - Pilot.mkv")
     ("en", True, False, ".srt", None, "Lost (2004) - S01E02 - Pilot.en.forced.srt"),
     ("en", False, True, ".srt", None, "Lost (2004) - S01E02 - Pilot.en.sdh.srt"),
     ("en", True, True, "srt", None, "Lost (2004) - S01E02 - Pilot.en.forced.sdh.srt"),
-    ("eng", False, False, ".ass", None, "Lost (2004) - S01E02 - Pilot.en.ass"),
-    ("GER", False, False, ".SRT", None, "Lost (2004) - S01E02 - Pilot.de.srt"),
+    ("eng", False, False, ".ass", None, "Lost (2004) - S01E02 - Pilot.eng.ass"),
+    ("GER", False, False, ".SRT", None, "Lost (2004) - S01E02 - Pilot.ger.srt"),
     ("pt-BR", False, False, ".srt", None, "Lost (2004) - S01E02 - Pilot.pt-br.srt"),
     ("pt_BR", False, False, ".srt", None, "Lost (2004) - S01E02 - Pilot.pt-br.srt"),
     ("fil", False, False, ".srt", None, "Lost (2004) - S01E02 - Pilot.fil.srt"),

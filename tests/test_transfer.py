@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -215,20 +216,30 @@ def test_copy_fails_when_the_source_grows_during_the_copy(src):
     assert not DEST.exists() and leftovers(DEST.parent) == []
 
 
-def test_copy_places_the_file_without_hardlinks_when_the_filesystem_has_none(src, monkeypatch):
-    def no_link(*args, **kwargs):
-        raise OSError(errno.EPERM, "Operation not permitted")
+def refuse_hardlinks(*args, **kwargs):
+    raise OSError(errno.EPERM, "Operation not permitted")  # as link() on a filesystem without hardlinks
 
-    monkeypatch.setattr(transfer_module.os, "link", no_link)
-    assert transfer(src, DEST, TransferMode.COPY) is Action.COPY
+
+@pytest.mark.parametrize("mode", [TransferMode.COPY, TransferMode.AUTO])
+def test_copy_places_the_file_without_hardlinks_when_the_filesystem_has_none(src, monkeypatch, mode):
+    monkeypatch.setattr(transfer_module.os, "link", refuse_hardlinks)
+    assert transfer(src, DEST, mode) is Action.COPY
     assert DEST.read_bytes() == DATA and leftovers(DEST.parent) == []
+
+
+def test_hardlink_refused_by_the_filesystem_suggests_copying(src, monkeypatch):
+    monkeypatch.setattr(transfer_module.os, "link", refuse_hardlinks)
+    with pytest.raises(TransferError, match="hardlinks are refused here.*--mode copy") as caught:
+        transfer(src, DEST, TransferMode.HARDLINK)
+    assert caught.value.os_error.errno == errno.EPERM
+    assert not DEST.exists()
 
 
 def test_copy_under_pyfakefs_never_hands_fake_descriptors_to_the_kernel(src, monkeypatch):
     def forbidden(*args):
         raise AssertionError("a kernel copy call got a fake file descriptor")
 
-    real_os = transfer_module.os.os_module  # the real module behind pyfakefs' fake `os`
+    real_os = transfer_module.os.os_module  # the real module behind pyfakefs' fake `os` (a pyfakefs internal)
     monkeypatch.setattr(real_os, "copy_file_range", forbidden)
     monkeypatch.setattr(real_os, "sendfile", forbidden)
     progress: list[int] = []
@@ -314,6 +325,28 @@ def test_copy_reports_progress_chunk_by_chunk_with_copy_file_range(big_source, t
     assert leftovers(dest.parent) == []
 
 
+def test_copy_syncs_the_data_before_naming_it_and_the_folder_after(tmp_path, monkeypatch):
+    source = tmp_path / "a.mkv"
+    source.write_bytes(DATA)
+    dest = tmp_path / "library" / "a.mkv"
+    events: list[tuple[str, str]] = []
+    real_fsync, real_link = os.fsync, os.link
+
+    def fsync(fd: int) -> None:
+        target = os.readlink(f"/proc/self/fd/{fd}")
+        events.append(("fsync", "folder" if target == str(dest.parent) else Path(target).suffix))
+        real_fsync(fd)
+
+    def link(a, b, **kwargs) -> None:
+        events.append(("link", Path(b).name))
+        real_link(a, b, **kwargs)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "link", link)
+    transfer(source, dest, TransferMode.COPY)
+    assert events == [("fsync", ".mydia-part"), ("link", "a.mkv"), ("fsync", "folder")]
+
+
 @pytest.mark.parametrize("refused", ["copy_file_range", "copy_file_range+sendfile"])
 @pytest.mark.parametrize("code", [errno.ENOSYS, errno.EXDEV, errno.EINVAL, errno.EOPNOTSUPP])
 def test_copy_falls_back_when_the_kernel_cannot_copy(big_source, tmp_path, monkeypatch, refused, code):
@@ -338,6 +371,34 @@ def test_copy_fails_cleanly_when_the_kernel_copy_fails_otherwise(big_source, tmp
     with pytest.raises(TransferError, match="Input/output error while copying"):
         transfer(big_source, dest, TransferMode.COPY)
     assert not dest.exists() and leftovers(dest.parent) == []
+
+
+@pytest.fixture
+def other_filesystem(tmp_path: Path):
+    """A real folder on another filesystem than tmp_path (/dev/shm is tmpfs on Linux)."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)) or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no writable folder on a second filesystem")
+    with tempfile.TemporaryDirectory(dir=shm) as folder:
+        yield Path(folder)
+
+
+def test_move_between_real_filesystems_copies_then_removes_the_source(big_source, other_filesystem):
+    data = big_source.read_bytes()
+    dest = other_filesystem / "library" / "big.mkv"
+    progress: list[int] = []
+    assert transfer(big_source, dest, TransferMode.MOVE, on_bytes=progress.append) is Action.MOVE
+    assert not big_source.exists() and dest.read_bytes() == data
+    assert len(progress) >= 3 and sum(progress) == len(data)
+    assert leftovers(dest.parent) == []
+
+
+def test_hardlink_between_real_filesystems_is_refused_with_advice(big_source, other_filesystem):
+    dest = other_filesystem / "big.mkv"
+    with pytest.raises(TransferError, match="hardlinks cannot cross filesystems"):
+        transfer(big_source, dest, TransferMode.HARDLINK)
+    assert transfer(big_source, dest, TransferMode.AUTO) is Action.COPY
+    assert dest.read_bytes() == big_source.read_bytes()
 
 
 def test_symlink_points_at_the_absolute_source(tmp_path, monkeypatch):
