@@ -56,12 +56,12 @@ class Key:
         return self.default() if callable(self.default) else self.default
 
 
-def _default_database() -> Path:
+def default_database() -> Path:
     return platformdirs.user_data_path(APP) / "library.db"
 
 
 KEYS: tuple[Key, ...] = (
-    Key("library", "database", "database", "path", _default_database,
+    Key("library", "database", "database", "path", default_database,
         "The SQLite library file (Mydia's schema) that records items and imported files."),
     Key("library", "movies", "movies", "path", None, "The folder movies are imported into."),
     Key("library", "tv", "tv", "path", None, "The folder TV episodes are imported into."),

@@ -91,6 +91,10 @@ class Ui:
             self.emit_json(report.to_json())
             return
         if self.human is None:
+            # --quiet: nothing but errors, and a file that failed is one.
+            for f in report.files:
+                if f.status is Status.FAILED:
+                    self.error(f"{f.source}: {f.reason}")
             return
         shown = report.files if (report.dry_run or self.verbose) else [
             f for f in report.files if f.status in (Status.SKIPPED, Status.FAILED)

@@ -176,11 +176,12 @@ def _classify(
 
     stem = os.path.splitext(inner)[0]
     reason = None
+    expected = True  # False: nobody expects this file in the library (samples, extras, unfinished)
     if extra := _extra_evidence(folders, stem):
-        kind = Kind.EXTRA
+        kind, expected = Kind.EXTRA, False
         reason = f"an extra ({extra}), not the main video; extras are not imported"
     elif sample := _sample_evidence(folders, stem):
-        reason = f"looks like a sample: {sample}"
+        reason, expected = f"looks like a sample: {sample}", False
     elif disc := _folder_named(folders, DISC_FOLDERS):
         reason = (f"part of a disc folder ({disc}); disc structures are not imported, "
                   "convert the title to one file first")
@@ -189,6 +190,7 @@ def _classify(
     # A main video: what the release is for, finished or not; the reference for samples.
     main = kind is Kind.VIDEO and archive_rank is None and reason is None
     if reason is None and incomplete:
+        expected = False  # not yet: a later run imports it
         reason = (f"the download is not complete yet ({incomplete} file); "
                   "it will be imported when the client finishes it")
     try:
@@ -198,7 +200,7 @@ def _classify(
         reason = reason or f"cannot read its size: {describe_os_error(error)}"
     if size == 0 and reason is None and kind is Kind.VIDEO and archive_rank is None:
         reason = "the file is empty (0 bytes)"
-    return Candidate(file, release, size, kind, reason), main, archive_rank
+    return Candidate(file, release, size, kind, reason, expected), main, archive_rank
 
 
 def _strip_incomplete(name: str) -> tuple[str, str | None]:
@@ -247,7 +249,7 @@ def _flag_small_videos(
         if c.kind is Kind.VIDEO and c.skip_reason is None and c.size < limit:
             share = c.size * 100 // largest.size
             percent = f"{share}%" if share else "under 1%"
-            c = replace(c, skip_reason=(
+            c = replace(c, expected=False, skip_reason=(
                 f"looks like a sample: {format_size(c.size)}, {percent} of the release's "
                 f"main file {largest.path.name} ({format_size(largest.size)})"))
         flagged.append(c)

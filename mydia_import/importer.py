@@ -52,7 +52,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         parser: ReleaseParser | None = None) -> Report:
     listener = listener or SilentListener()
     parser = parser or ReleaseParser()
-    roots = _configured_roots(settings)
+    roots = _configured_roots(settings, library)
     paths = [_checked_download_path(p, roots) for p in request.paths]
     candidates = _discover(paths, request.scan, settings.sample_ratio)
     planned = _plan(candidates, request, settings, library, parser, roots)
@@ -73,14 +73,22 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
     return report
 
 
-def _configured_roots(settings) -> dict[MediaType, LibraryRoot | None]:
-    """Library folders from the settings; ids are filled in when a real run records."""
+def _configured_roots(settings, library) -> dict[MediaType, LibraryRoot | None]:
+    """Library folders from the settings, with their library_paths rows where they exist.
+
+    Nothing is written here (a dry run writes no row); a real run creates missing rows
+    before it records (`_with_recorded_roots`).
+    """
     movies, tv = settings.movies, settings.tv
     mixed = movies is not None and movies == tv
-    return {
-        MediaType.MOVIE: LibraryRoot("", movies, "mixed" if mixed else "movies") if movies else None,
-        MediaType.TV_SHOW: LibraryRoot("", tv, "mixed" if mixed else "series") if tv else None,
-    }
+    known = {root.path: root for root in library.roots()}
+
+    def root(path: Path | None, kind: str) -> LibraryRoot | None:
+        if path is None:
+            return None
+        return known.get(path) or LibraryRoot("", path, "mixed" if mixed else kind)
+
+    return {MediaType.MOVIE: root(movies, "movies"), MediaType.TV_SHOW: root(tv, "series")}
 
 
 def _checked_download_path(path: Path, roots) -> Path:
@@ -99,15 +107,17 @@ def _checked_download_path(path: Path, roots) -> Path:
 
 
 def _discover(paths: Sequence[Path], scan: bool, sample_ratio: float) -> list[Candidate]:
-    found: list[Candidate] = []
+    found: dict[Path, Candidate] = {}
     for path in paths:
         if scan:
             if not path.is_dir():
                 raise MydiaImportError(f"download path {path} is not a folder")
-            found += discover.discover_releases(path, sample_ratio=sample_ratio)
+            candidates = discover.discover_releases(path, sample_ratio=sample_ratio)
         else:
-            found += discover.discover(path, sample_ratio=sample_ratio)
-    return found
+            candidates = discover.discover(path, sample_ratio=sample_ratio)
+        for candidate in candidates:
+            found.setdefault(candidate.path, candidate)  # a file named twice is one file
+    return list(found.values())
 
 
 def _plan(candidates, request: Request, settings, library, parser, roots) -> list[PlannedFile]:
@@ -250,7 +260,7 @@ def _result(p: PlannedFile) -> FileResult:
         source=p.candidate.path, kind=p.candidate.kind, status=p.status,
         action=p.action if p.status is Status.PLANNED else Action.NONE,
         destination=p.destination if p.status is not Status.SKIPPED else None,
-        reason=p.reason, match=p.match, size=p.candidate.size,
+        reason=p.reason, match=p.match, size=p.candidate.size, expected=p.candidate.expected,
     )
 
 

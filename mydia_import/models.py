@@ -71,7 +71,9 @@ class Candidate:
     `release` is the folder (or file) the download client produced: the top
     entry under the scanned downloads folder, or the path given to `import`.
     `skip_reason` is set when discovery already knows the file must not be
-    imported (a sample, an incomplete file); it is still reported.
+    imported (a sample, an incomplete file); it is still reported. `expected`
+    is False for files nobody expects in the library now (samples, extras,
+    unfinished downloads): skipping them alone is "nothing to do", not a failure.
     """
 
     path: Path
@@ -79,6 +81,7 @@ class Candidate:
     size: int
     kind: Kind
     skip_reason: str | None = None
+    expected: bool = True
 
     @property
     def folders(self) -> tuple[str, ...]:
@@ -218,6 +221,7 @@ class FileResult:
     match: Match | None = None
     media_file_id: str | None = None
     size: int = 0
+    expected: bool = True  # see Candidate.expected
 
     def to_json(self) -> dict:
         return {
@@ -253,10 +257,15 @@ class Report:
         }
 
     def exit_code(self) -> int:
-        """The contract's exit code for this run (0, 3 or 4)."""
+        """The contract's exit code: 0 all eligible imported or nothing to do, 3 partial, 4 none.
+
+        Samples, extras and unfinished downloads are not eligible: a folder holding only
+        those has nothing to do (cron after a move import leaves such files behind).
+        """
         done = sum(self.count(s) for s in (Status.IMPORTED, Status.PLANNED, Status.ALREADY_IMPORTED))
         failed = self.count(Status.FAILED)
-        if done == 0 and (failed or self.count(Status.SKIPPED)):
+        refused = sum(1 for f in self.files if f.status is Status.SKIPPED and f.expected)
+        if done == 0 and (failed or refused):
             return 4
         if failed:
             return 3

@@ -121,7 +121,7 @@ def decide_destination(
     if policy is ConflictPolicy.REPLACE:
         return replace(planned, replaces=dest)
     if policy is ConflictPolicy.KEEP_BOTH:
-        return replace(planned, destination=_free_name(dest))
+        return _keep_both(planned, root, dest, stored_at)
     if policy is ConflictPolicy.UPGRADE:
         return _upgrade_or_skip(planned, dest, taken, stored)
     if policy is ConflictPolicy.FAIL:
@@ -179,12 +179,16 @@ def _same_content(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
         return False
 
 
-def _free_name(dest: Path) -> Path:
+def _keep_both(planned: PlannedFile, root: LibraryRoot, dest: Path, stored_at) -> PlannedFile:
+    """The next free "Name (2).ext", unless an earlier run already put this file at one."""
     n = 2
     while True:
         candidate = dest.with_name(f"{dest.stem} ({n}){dest.suffix}")
         if not os.path.lexists(candidate):
-            return candidate
+            return replace(planned, destination=candidate)
+        stored = stored_at(root, candidate.relative_to(root.path).as_posix())
+        if _already_there(planned.candidate.path, candidate, stored):
+            return replace(planned, destination=candidate, status=Status.ALREADY_IMPORTED, action=Action.NONE)
         n += 1
 
 

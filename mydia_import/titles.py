@@ -13,7 +13,8 @@ import unicodedata
 _ARTICLES = ("the ", "a ", "an ")
 # Apostrophes join their word ("Grey's" -> "greys"); other punctuation separates.
 _APOSTROPHES = re.compile(r"['’`´]")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+# Any letter or digit of any script is a word character: "進撃の巨人" keeps its letters.
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def fold(text: str) -> str:

@@ -31,7 +31,7 @@ def init(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Write the config file and create the library database and folders."""
-    from mydia_import.config import default_config_path, load_settings, write_config
+    from mydia_import.config import default_config_path, default_database, load_settings, write_config
     from mydia_import.library import Library
 
     env = env_of(ctx, json_mode, quiet, verbose)
@@ -49,9 +49,9 @@ def init(
         values["downloads"] = {"path": downloads}
     if mode is not None:
         values["import"] = {"mode": str(mode)}
-    write_config(config_path, values, force=force)
-    settings = load_settings(config_path)
-    library = Library.open(settings.database)
+    # The database first: if it refuses these folders, the old config stays as it was.
+    database = _absolute(db) if db is not None else default_database()
+    library = Library.open(database)
     try:
         same = movies == tv
         library.ensure_root(movies, "mixed" if same else "movies")
@@ -59,6 +59,8 @@ def init(
             library.ensure_root(tv, "series")
     finally:
         library.close()
+    write_config(config_path, values, force=force)
+    settings = load_settings(config_path)
     ui = env.ui()
     result = {"config": str(config_path), "database": str(settings.database), "movies": str(movies),
               "tv": str(tv), "downloads": str(downloads) if downloads else None}
