@@ -49,14 +49,16 @@ def plan_subtitles(
             continue
         key = (video.destination, release.language or "", release.forced, release.sdh)
         taken[key] = taken.get(key, 0) + 1
-        dest = naming.subtitle_path(
-            video.destination, release.language, release.forced, release.sdh,
-            sub.path.suffix.lower(), taken[key] if taken[key] > 1 else None,
-        )
+
+        def name(index: int, video=video, release=release, sub=sub) -> Path:
+            return naming.subtitle_path(video.destination, release.language, release.forced, release.sdh,
+                                        sub.path.suffix.lower(), index if index > 1 else None)
+
+        dest = name(taken[key])
         base = PlannedFile(sub, Status.PLANNED, action=predict_action(sub.path, dest, mode),
                            destination=dest, root=video.root, release=release, match=video.match,
                            companion_of=video.candidate.path)
-        planned.append(_conflict(base, dest, conflict))
+        planned.append(_conflict(base, dest, conflict, name, taken[key]))
     return planned
 
 
@@ -83,7 +85,8 @@ def find_video(sub: Candidate, release: Release, videos: Sequence[PlannedFile]) 
     return None
 
 
-def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy) -> PlannedFile:
+def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy,
+              name: Callable[[int], Path], index: int) -> PlannedFile:
     if not os.path.lexists(dest):
         return planned
     source = planned.candidate.path
@@ -92,13 +95,17 @@ def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy) -> Plann
     if policy in (ConflictPolicy.REPLACE, ConflictPolicy.UPGRADE):
         return replace(planned, replaces=dest)
     if policy is ConflictPolicy.KEEP_BOTH:
-        n = 2
-        while os.path.lexists(alt := dest.with_name(f"{dest.stem}.{n}{dest.suffix}")):
-            n += 1
+        # The next number ("Name.2.en.srt"), unless an earlier run already put this one there.
+        while os.path.lexists(alt := name(index := max(index + 1, 2))):
+            if same_file(source, alt) or _same_bytes(source, alt):
+                return replace(planned, destination=alt, status=Status.ALREADY_IMPORTED, action=Action.NONE)
         return replace(planned, destination=alt)
-    status = Status.FAILED if policy is ConflictPolicy.FAIL else Status.SKIPPED
-    return replace(planned, status=status, action=Action.NONE,
-                   reason=f"{dest} already holds a different subtitle; use --conflict replace to replace it")
+    taken = f"{dest} already holds a different subtitle"
+    if policy is ConflictPolicy.FAIL:
+        return replace(planned, status=Status.FAILED, action=Action.NONE, stops_run=True,
+                       reason=f"{taken} and --conflict is fail")
+    return replace(planned, status=Status.SKIPPED, action=Action.NONE,
+                   reason=f"{taken}; keep it, or import with --conflict replace or keep-both")
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

@@ -103,8 +103,10 @@ def default_config_path() -> Path:
 
 
 def load_settings(
-    config_path: Path | None = None, env: Mapping[str, str] | None = None
+    config_path: Path | None = None, env: Mapping[str, str] | None = None, *, read_file: bool = True
 ) -> Settings:
+    """The merged settings. read_file=False: defaults and environment only (for `init`,
+    which is about to write the file)."""
     env = os.environ if env is None else env
     explicit = config_path is not None or bool(env.get(ENV_CONFIG))
     if config_path is None:
@@ -115,7 +117,7 @@ def load_settings(
     origins = {key.dotted: "default" for key in KEYS}
 
     where = f"config file {path}"
-    for section, table in _read_toml(path, explicit).items():
+    for section, table in (_read_toml(path, explicit) if read_file else {}).items():
         if not isinstance(table, dict):  # `mode = "copy"` above every [section] header
             raise ConfigError(f"{where}: {section} = {_show(table)} must be inside a section; "
                               f"known sections: {', '.join(sorted(_SECTIONS))}")

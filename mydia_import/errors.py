@@ -52,7 +52,8 @@ class TransferError(MydiaImportError):
         self.os_error = reason if isinstance(reason, OSError) else None
         text = describe_os_error(reason) if isinstance(reason, OSError) else reason
         where = f"{source} to {dest}" if dest is not None else f"{source}"
-        super().__init__(f"{text} while {verb} {where}")
+        # The reason last: it often ends with what to do ("...; use --mode copy").
+        super().__init__(f"{verb} {where} failed: {text}")
 
 
 def running_as() -> str:

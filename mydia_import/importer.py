@@ -62,13 +62,18 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         return Report(None, True, tuple(_result(p) for p in planned))
     planned = _with_recorded_roots(planned, library)
     job_id = library.start_job(request.command, request.arguments, str(request.mode))
-    results: list[FileResult] = []
+    results: list[FileResult] = []  # filled as files finish, so an interruption still counts them
     try:
-        results = _execute(planned, library, listener, job_id, request.mode)
+        _execute(planned, library, listener, job_id, request.mode, results)
     finally:
         report = Report(job_id, False, tuple(results))
         interrupted = len(results) < len(planned)
         library.finish_job(job_id, report.summary(), "interrupted" if interrupted else _status(report))
+    if not any(r.status in (Status.IMPORTED, Status.FAILED) for r in results):
+        # A run that changed nothing (cron finding only what it imported before) leaves no
+        # job behind, so history stays readable.
+        library.delete_job(job_id)
+        report = Report(None, False, report.files)
     listener.job_finished(report)
     return report
 
@@ -151,10 +156,10 @@ def _with_recorded_roots(planned: list[PlannedFile], library) -> list[PlannedFil
     return out
 
 
-def _execute(planned: list[PlannedFile], library, listener, job_id: str, mode: TransferMode) -> list[FileResult]:
+def _execute(planned: list[PlannedFile], library, listener, job_id: str, mode: TransferMode,
+             results: list[FileResult]) -> None:
     moving = [p for p in planned if p.status is Status.PLANNED]
     listener.job_started(len(moving), sum(p.candidate.size for p in moving))
-    results: list[FileResult] = []
     failed_videos: dict[Path, str] = {}
     for p in planned:
         video_failure = failed_videos.get(p.companion_of) if p.companion_of else None
@@ -175,7 +180,6 @@ def _execute(planned: list[PlannedFile], library, listener, job_id: str, mode: T
             failed_videos[p.candidate.path] = result.reason or "failed"
         library.record_job_file(job_id, result, release_name=p.candidate.release.name)
         results.append(result)
-    return results
 
 
 def _import_one(p: PlannedFile, library, listener, job_id: str, mode: TransferMode) -> FileResult:

@@ -48,14 +48,16 @@ def identify_name(
     own = parser.parse(name)
     folder_releases = [parser.parse(f) for f in reversed(folders)]  # innermost first
     folder = next((r for r in folder_releases if r.title), None)
-    if folder is not None and folder.is_episode and not own.is_episode:
+    # The nearest folder that gives a season gives it, titled or not ("Show/Season 2/E01.mkv").
+    season = next((r.season for r in folder_releases if r.season is not None), None)
+    if (folder is not None and folder.is_episode or season is not None) and not own.is_episode:
         # "Show.S01/E01.mkv": the folder says TV, so read the file name as an episode.
         own = parser.parse(name, "episode")
-    attempts = [_attempt(_fill_from_folder(own, folder), catalog)]
+    attempts = [_attempt(_fill_from_folder(own, folder, season), catalog)]
     if attempts[0].match is None and folder is not None:
         # An obfuscated or generic file name ("abc123.mkv"): the folder names the release,
         # the file keeps the numbers it has.
-        attempts.append(_attempt(_folder_with_file_numbers(folder, own), catalog))
+        attempts.append(_attempt(_folder_with_file_numbers(folder, own, season), catalog))
     for attempt in attempts:
         if attempt.match is not None:
             return Identification(attempt.release, attempt.match)
@@ -63,23 +65,20 @@ def identify_name(
     return Identification(best.release, None, best.reason)
 
 
-def _fill_from_folder(own: Release, folder: Release | None) -> Release:
-    """The file's own values win; the folder fills what the file leaves out."""
+def _fill_from_folder(own: Release, folder: Release | None, season: int | None) -> Release:
+    """The file's own values win; the folders fill what the file leaves out."""
+    if own.season is None and own.episodes and season is not None:
+        own = replace(own, season=season)
     if folder is None:
         return own
-    return replace(
-        own,
-        title=own.title or folder.title,
-        year=own.year or folder.year,
-        season=own.season if own.season is not None else (folder.season if own.episodes else None),
-    )
+    return replace(own, title=own.title or folder.title, year=own.year or folder.year)
 
 
-def _folder_with_file_numbers(folder: Release, own: Release) -> Release:
+def _folder_with_file_numbers(folder: Release, own: Release, season: int | None) -> Release:
     return replace(
         folder,
         name=own.name,
-        season=own.season if own.season is not None else folder.season,
+        season=own.season if own.season is not None else season,
         episodes=own.episodes or folder.episodes,
         air_date=own.air_date or folder.air_date,
         absolute=own.absolute or folder.absolute,
@@ -95,7 +94,9 @@ def _folder_with_file_numbers(folder: Release, own: Release) -> Release:
 def _attempt(release: Release, catalog: Catalog) -> _Attempt:
     if not release.title:
         return _Attempt(release, None, "the name gives no title to look up", False)
-    if release.is_episode or release.air_date:
+    # Numbers make an episode; guessit's "episode" type alone does not ("Blade.Runner.1982.
+    # Final.Cut" has an episode title but is a movie).
+    if release.season is not None or release.episodes or release.absolute or release.air_date:
         return _match_episode(release, catalog)
     return _match_movie(release, catalog)
 

@@ -206,6 +206,7 @@ class PlannedFile:
     reason: str | None = None
     replaces: Path | None = None  # an existing file this one replaces (conflict policy)
     companion_of: Path | None = None  # for subtitles: the video's source path
+    stops_run: bool = False  # a conflict under --conflict fail: nothing of the run is imported
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ _SOURCES = {
     "Camera": "CAM",
 }
 _HDR = {"HDR10": "HDR10", "HDR10+": "HDR10+", "Dolby Vision": "DV", "HDR": "HDR"}
+# An explicit season in a name: "S01", "Season 1", "1x02".
+_SEASON_MARKER = re.compile(r"(?i)(?<![a-z])(s\d{1,4}(?!\d)|season|\d{1,2}x\d)")
 # guessit reads a subtitle's trailing "forced" or "sdh" as a release group.
 _SUBTITLE_FLAG = re.compile(r"[._ -](forced|sdh|cc|hi)(?=[._ -]|$)", re.IGNORECASE)
 
@@ -65,20 +67,24 @@ def to_release(name: str, guess: dict[str, Any]) -> Release:
     other = _as_list(guess.get("other"))
     episodes = _ints(guess.get("episode"))
     seasons = _ints(guess.get("season"))
+    year = _first_int(guess.get("year"))
+    if year is not None and seasons == (year,) and not _SEASON_MARKER.search(name):
+        seasons = ()  # guessit reads "Show (2019) - 05" as season 2019 too
     air_date = guess.get("date")
     release_type = guess.get("type")
     if air_date is not None and not isinstance(air_date, dt.date):
         air_date = None
-    language = _language_code(guess.get("subtitle_language"))
-    flags = {m.lower() for m in _SUBTITLE_FLAG.findall(name)} if language or _is_subtitle(guess) else set()
+    subtitle = _is_subtitle(guess)
+    flags = {m.lower() for m in _SUBTITLE_FLAG.findall(name)} if subtitle else set()
+    language = _subtitle_language(guess, flags) if subtitle else None
     group = guess.get("release_group")
-    if isinstance(group, str) and group.lower() in flags:
-        group = None
+    if isinstance(group, str) and set(re.split(r"[._ -]", group.lower())) <= flags:
+        group = None  # "Movie.en.forced.sdh.srt": the flags, not a group
     return Release(
         name=name,
         type=release_type if release_type in ("episode", "movie") else None,
         title=_text(guess.get("title")),
-        year=_first_int(guess.get("year")),
+        year=year,
         season=seasons[0] if seasons else None,
         episodes=episodes,
         air_date=air_date,
@@ -111,6 +117,16 @@ def _source(value: Any, other: list[str]) -> str | None:
     return f"{name}Rip" if "Rip" in other and name in ("DVD", "BluRay") else name
 
 
+def _subtitle_language(guess: dict[str, Any], flags: set[str]) -> str | None:
+    """A subtitle's language: guessit puts it in subtitle_language or language, and reads
+    the hearing-impaired flag "hi" as Hindi."""
+    candidates = _as_list(guess.get("subtitle_language")) + _as_list(guess.get("language"))
+    codes = [c for c in (_language_code(v) for v in candidates) if c]
+    if "hi" in flags and len(codes) > 1:
+        codes = [c for c in codes if c != "hi"]
+    return codes[0] if codes else None
+
+
 def _language_code(value: Any) -> str | None:
     for language in _as_list(value):
         code = getattr(language, "alpha2", None)
@@ -125,7 +141,7 @@ def _language_code(value: Any) -> str | None:
 
 
 def _is_subtitle(guess: dict[str, Any]) -> bool:
-    return guess.get("mimetype", "").startswith("text/") or guess.get("container") in (
+    return guess.get("mimetype", "").startswith("text/") or str(guess.get("container", "")).lower() in (
         "srt", "ass", "ssa", "sub", "idx", "vtt", "smi", "sup",
     )
 

@@ -22,7 +22,7 @@ LINKED = FileResult(Path("/dl/b.mkv"), Kind.VIDEO, Status.IMPORTED, Action.HARDL
 SKIPPED = FileResult(Path("/dl/sample.mkv"), Kind.VIDEO, Status.SKIPPED,
                      reason="looks like a sample: its name says sample", size=5)
 FAILED = FileResult(Path("/dl/c.mkv"), Kind.VIDEO, Status.FAILED,
-                    reason="permission denied while copying /dl/c.mkv to /lib/c.mkv", size=7)
+                    reason="copying /dl/c.mkv to /lib/c.mkv failed: permission denied", size=7)
 ALREADY = FileResult(Path("/dl/d.mkv"), Kind.VIDEO, Status.ALREADY_IMPORTED, destination=Path("/lib/d.mkv"))
 PLANNED = FileResult(Path("/dl/a.mkv"), Kind.VIDEO, Status.PLANNED, Action.HARDLINK,
                      Path("/lib/Inception (2010)/Inception (2010).mkv"), match=Match(MOVIE), size=100)
@@ -99,7 +99,7 @@ def test_a_failed_file_finishes_its_share_of_the_job_bar():
     listener.file_finished(FAILED)
     assert tasks(listener)[listener.job].completed == 50
     listener.job_finished(Report("job", False, (FAILED,)))
-    assert "failed: /dl/c.mkv: permission denied" in buffer.getvalue()
+    assert "failed: /dl/c.mkv: copying /dl/c.mkv to /lib/c.mkv failed: permission denied" in buffer.getvalue()
 
 
 def test_the_rich_view_with_nothing_to_transfer_shows_no_bar():
@@ -145,7 +145,7 @@ def test_one_plain_line_per_file_when_stderr_is_not_a_terminal():
         "imported (copy): /dl/a.mkv -> /lib/Inception (2010)/Inception (2010).mkv",
         "imported (hardlink): /dl/b.mkv -> /lib/b.mkv",
         "skipped: /dl/sample.mkv: looks like a sample: its name says sample",
-        "failed: /dl/c.mkv: permission denied while copying /dl/c.mkv to /lib/c.mkv",
+        "failed: /dl/c.mkv: copying /dl/c.mkv to /lib/c.mkv failed: permission denied",
         "already imported: /dl/d.mkv -> /lib/d.mkv",
     ]
 

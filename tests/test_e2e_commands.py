@@ -398,3 +398,14 @@ def test_a_video_dropped_in_the_library_is_not_counted(workspace):
     items = {i["title"]: i for i in ws.json("library", "list")["items"]}
     assert items["Inception"]["files"] == 0
     assert Path(ws.movies / "Inception (2010)").is_dir()
+
+
+def test_init_creates_the_database_the_environment_names(tmp_path, isolated_env, monkeypatch):
+    database = tmp_path / "from-env" / "lib.db"
+    monkeypatch.setenv("MYDIA_IMPORT_LIBRARY_DATABASE", str(database))
+
+    result = CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "init",
+                                      "--movies", str(tmp_path / "M"), "--tv", str(tmp_path / "T")])
+
+    assert result.exit_code == 0, result.output
+    assert database.is_file()

@@ -74,7 +74,7 @@ def test_what_the_data_leaves_out_is_kept(lib):
     lib.load(LIBRARY)
     lib.load({"shows": [{"title": "Breaking Bad", "tmdb_id": 1396,
                          "episodes": [{"season": 1, "episode": 1}]}]})
-    show = lib.find_items("breaking bad")[0]
+    show = lib.find_items("breakingbad")[0]
     assert show.year == 2008
     assert lib.find_episodes(show.id, 1, [1])[0].title == "Pilot"
 
@@ -86,7 +86,7 @@ def test_an_item_with_the_same_tmdb_id_is_the_same_item_even_renamed(lib):
     movies = [i.ref.title for i in lib.list_items(MediaType.MOVIE)]
     assert sorted(movies) == ["Heat", "Inception (Director's Cut)"]
     assert lib.find_items("inception") == []
-    assert [m.title for m in lib.find_items("inception directors cut")] == [
+    assert [m.title for m in lib.find_items("inceptiondirectorscut")] == [
         "Inception (Director's Cut)"]
 
 
@@ -257,7 +257,7 @@ def test_a_wrong_season_count_given_to_add_names_the_show(lib):
 def test_episode_absolute_numbers_move_to_the_episode_the_data_names(lib):
     lib.load({"shows": [{"title": "One Piece", "episodes": [
         {"season": 1, "episode": 1, "absolute": 1}, {"season": 1, "episode": 2}]}]})
-    show = lib.find_items("one piece")[0]
+    show = lib.find_items("onepiece")[0]
     lib.load({"shows": [{"title": "One Piece", "episodes": [
         {"season": 1, "episode": 2, "absolute": 1}]}]})
     assert [e.episode for e in lib.find_episodes_by_absolute(show.id, [1])] == [2]

@@ -31,7 +31,7 @@ def _movie(lib: Library) -> Match:
 
 
 def _episodes(lib: Library, *numbers: int) -> Match:
-    show = lib.find_items("breaking bad", MediaType.TV_SHOW)[0]
+    show = lib.find_items("breakingbad", MediaType.TV_SHOW)[0]
     return Match(show, tuple(lib.find_episodes(show.id, 1, numbers)))
 
 
@@ -152,7 +152,7 @@ def test_a_mixed_root_accepts_movies_and_episodes(lib, tmp_path):
 
 def test_a_show_file_without_episodes_is_refused(lib, tmp_path):
     root = lib.ensure_root(tmp_path / "tv", "series")
-    show = lib.find_items("breaking bad")[0]
+    show = lib.find_items("breakingbad")[0]
     with pytest.raises(LibraryError, match="no episode of Breaking Bad"):
         lib.record_file(root, EPISODE_PATH, size=1, match=Match(show), release=None, metadata={})
 

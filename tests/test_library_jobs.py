@@ -19,7 +19,7 @@ def lib() -> Library:
 
 
 def _imported(lib: Library) -> FileResult:
-    show = lib.find_items("breaking bad", MediaType.TV_SHOW)[0]
+    show = lib.find_items("breakingbad", MediaType.TV_SHOW)[0]
     episodes = tuple(lib.find_episodes(show.id, 1, [1, 2]))
     return FileResult(
         source=Path("/dl/Breaking.Bad.S01E01E02.mkv"), kind=Kind.VIDEO, status=Status.IMPORTED,

@@ -66,7 +66,7 @@ def test_find_items_filters_by_type(lib):
 
 
 def test_find_items_returns_nothing_for_an_unknown_title(lib):
-    assert lib.find_items("parks and recreation") == []
+    assert lib.find_items("parksandrecreation") == []
 
 
 def test_find_episodes_keeps_the_order_asked_and_leaves_out_missing_ones(lib):

@@ -31,7 +31,7 @@ def init(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Write the config file and create the library database and folders."""
-    from mydia_import.config import default_config_path, default_database, load_settings, write_config
+    from mydia_import.config import default_config_path, load_settings, write_config
     from mydia_import.library import Library
 
     env = env_of(ctx, json_mode, quiet, verbose)
@@ -50,7 +50,7 @@ def init(
     if mode is not None:
         values["import"] = {"mode": str(mode)}
     # The database first: if it refuses these folders, the old config stays as it was.
-    database = _absolute(db) if db is not None else default_database()
+    database = _absolute(db) if db is not None else load_settings(config_path, read_file=False).database
     library = Library.open(database)
     try:
         same = movies == tv
