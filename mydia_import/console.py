@@ -96,8 +96,10 @@ class Ui:
                 if f.status is Status.FAILED:
                     self.error(f"{f.source}: {f.reason}")
             return
+        # A summary shows what needs the user: failures and files left out that were expected in.
+        # Samples, extras and unfinished downloads are only counted (-v lists them).
         shown = report.files if (report.dry_run or self.verbose) else [
-            f for f in report.files if f.status in (Status.SKIPPED, Status.FAILED)
+            f for f in report.files if f.status is Status.FAILED or (f.status is Status.SKIPPED and f.expected)
         ]
         if shown:
             title = "Plan (dry run: nothing was changed)" if report.dry_run else "Files"
