@@ -69,11 +69,6 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         report = Report(job_id, False, tuple(results))
         interrupted = len(results) < len(planned)
         library.finish_job(job_id, report.summary(), "interrupted" if interrupted else _status(report))
-    if not any(r.status in (Status.IMPORTED, Status.FAILED) for r in results):
-        # A run that changed nothing (cron finding only what it imported before) leaves no
-        # job behind, so history stays readable.
-        library.delete_job(job_id)
-        report = Report(None, False, report.files)
     listener.job_finished(report)
     return report
 
