@@ -213,7 +213,7 @@ def test_library_load_twice_changes_nothing(workspace):
     before = ws.query("SELECT * FROM media_items ORDER BY id"), ws.query("SELECT * FROM episodes ORDER BY id")
     ws.json("library", "load", str(library_json))
     out = ws.ok("library", "load", str(library_json)).stdout
-    assert "unchanged" in out and "added" not in out and "updated" not in out
+    assert "nothing changed" in out and "added" not in out and "updated" not in out
     after = ws.query("SELECT * FROM media_items ORDER BY id"), ws.query("SELECT * FROM episodes ORDER BY id")
     assert after == before
 
@@ -227,7 +227,7 @@ def test_library_list_json_has_file_counts_after_an_import(workspace):
     items = {i["title"]: i for i in ws.json("library", "list")["items"]}
     assert set(items) == {"Inception", "Breaking Bad", "The Office"}
     for item in items.values():
-        assert set(item) == {"id", "type", "title", "year", "episodes", "files"}
+        assert set(item) == {"id", "type", "title", "year", "tmdb_id", "aliases", "episodes", "files"}
     assert (items["Inception"]["type"], items["Inception"]["files"]) == ("movie", 1)
     assert (items["Breaking Bad"]["type"], items["Breaking Bad"]["episodes"], items["Breaking Bad"]["files"]) == (
         "tv_show", 3, 1)

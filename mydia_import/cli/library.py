@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -83,11 +82,7 @@ def list_items(
     if type_ not in kinds:
         raise typer.BadParameter("must be movie or show", param_hint="--type")
     items = env.library(must_exist=True).list_items(kinds[type_])
-    rows = [
-        {"id": i.ref.id, "type": str(i.ref.type), "title": i.ref.title, "year": i.ref.year,
-         "episodes": i.episodes, "files": i.files}
-        for i in items
-    ]
+    rows = [i.to_json() for i in items]
     ui = env.ui()
     if env.json_mode:
         ui.emit_json({"items": rows})
@@ -130,12 +125,15 @@ def _read_json(file: Path) -> dict:
 
 
 def _show_summary(env, summary, headline: str) -> None:
-    values = asdict(summary) if is_dataclass(summary) else dict(summary)
     ui = env.ui()
     if env.json_mode:
-        ui.emit_json(values)
+        ui.emit_json(summary.to_json())
         return
-    changes = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in values.items() if n)
+    changes = ", ".join(
+        f"{n} {kind if n != 1 else kind.removesuffix('s')} {what}"
+        for kind, counts in summary.to_json().items() if isinstance(counts, dict)
+        for what, n in counts.items() if n and what != "unchanged"
+    )
     ui.message(f"{headline}: {changes or 'nothing changed'}")
 
 
