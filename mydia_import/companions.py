@@ -1,10 +1,16 @@
-"""Subtitles follow their video.
+"""Companions follow their video: subtitles, extras and .nfo files.
 
 A subtitle belongs to the video of its release whose name it starts with, or
 whose folder it sits in under `Subs/` (RARBG's `Subs/<release>/2_English.srt`),
 or to the release's only video, or to the video with the same season and
 episode. It goes beside the video's destination with the language from its
 name (`.en`, `.forced`, `.sdh`), and is imported only when its video is.
+
+An extra (`Featurettes/`, `-trailer`, ...) goes, when `[import] extras` asks,
+into the Plex/Jellyfin extras folder of its release's movie or show
+(`<Movie folder>/Featurettes/<name>`); a release's `.nfo`, when `[import] nfo`
+asks, goes beside its video as `<video name>.nfo`. Both follow the video's
+transfer mode and are imported only when their video is.
 """
 
 from __future__ import annotations
@@ -15,7 +21,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from mydia_import import naming
-from mydia_import.models import Action, Candidate, ConflictPolicy, PlannedFile, Release, Status, TransferMode
+from mydia_import.models import (
+    Action,
+    Candidate,
+    ConflictPolicy,
+    Kind,
+    MediaType,
+    PlannedFile,
+    Release,
+    Status,
+    TransferMode,
+)
 from mydia_import.transfer import predict_action, same_file
 
 _SUBS_FOLDERS = {"subs", "subtitles", "sub", "subtitle"}
@@ -85,8 +101,95 @@ def find_video(sub: Candidate, release: Release, videos: Sequence[PlannedFile]) 
     return None
 
 
+def plan_extras(
+    extras: Sequence[Candidate],
+    videos: Sequence[PlannedFile],
+    mode: TransferMode,
+    conflict: ConflictPolicy,
+    import_extras: bool,
+) -> list[PlannedFile]:
+    """Extras into the extras folder of their release's movie or show, or skipped with the
+    reason discovery gave (`[import] extras = "skip"`, the default)."""
+    planned: list[PlannedFile] = []
+    for extra in extras:
+        if not import_extras or extra.extra is None:
+            planned.append(PlannedFile(extra, Status.SKIPPED, reason=extra.skip_reason))
+            continue
+        usable = [v for v in videos if v.candidate.release == extra.release and v.status in _USABLE
+                  and v.destination is not None and v.match is not None and v.root is not None]
+        items = {v.match.item.id for v in usable}
+        if len(items) != 1:
+            why = ("no video of its release is imported" if not items
+                   else "its release holds videos of several items; cannot tell whose extra it is")
+            planned.append(PlannedFile(extra, Status.SKIPPED, reason=f"an extra, not imported: {why}"))
+            continue
+        video = usable[0]
+        folder = extras_folder(video)
+        dest = folder / extra.extra / naming.sanitize_component(extra.path.stem, file_stem=True,
+                                                                 max_bytes=naming.MAX_NAME_BYTES - 16)
+        dest = dest.with_name(dest.name + extra.path.suffix.lower())
+        base = PlannedFile(extra, Status.PLANNED, action=predict_action(extra.path, dest, mode),
+                           destination=dest, root=video.root, match=video.match,
+                           companion_of=video.candidate.path)
+        planned.append(_conflict(base, dest, conflict, lambda i, d=dest: d.with_name(f"{d.stem} ({i}){d.suffix}"),
+                                 1, "extra"))
+    return planned
+
+
+def extras_folder(video: PlannedFile) -> Path:
+    """The folder whose extras folders Plex and Jellyfin read: the movie's folder, or the
+    show's (the first folder under the library root)."""
+    assert video.destination is not None and video.root is not None and video.match is not None
+    if video.match.item.type is MediaType.TV_SHOW:
+        relative = video.destination.relative_to(video.root.path)
+        if len(relative.parts) > 1:
+            return video.root.path / relative.parts[0]
+    return video.destination.parent
+
+
+def plan_nfos(videos: Sequence[PlannedFile], mode: TransferMode, conflict: ConflictPolicy) -> list[PlannedFile]:
+    """Each imported video's .nfo, beside it as `<video name>.nfo`: the .nfo named like the
+    video, else the only .nfo of a folder that holds one video (Sonarr's rules, one each)."""
+    planned: list[PlannedFile] = []
+    mains = [v for v in videos if v.candidate.kind is Kind.VIDEO and v.candidate.skip_reason is None]
+    for video in mains:
+        if video.status not in _USABLE or video.destination is None:
+            continue
+        nfo = _nfo_of(video, mains)
+        if nfo is None:
+            continue
+        dest = video.destination.with_suffix(".nfo")
+        try:
+            size = nfo.stat().st_size
+        except OSError:
+            continue
+        candidate = Candidate(nfo, video.candidate.release, size, Kind.EXTRA, extra="nfo", expected=False)
+        base = PlannedFile(candidate, Status.PLANNED, action=predict_action(nfo, dest, mode),
+                           destination=dest, root=video.root, match=video.match,
+                           companion_of=video.candidate.path)
+        planned.append(_conflict(base, dest, conflict,
+                                 lambda i, d=dest: d.with_name(f"{d.stem}.{i}{d.suffix}"), 1, "nfo"))
+    return planned
+
+
+def _nfo_of(video: PlannedFile, mains: Sequence[PlannedFile]) -> Path | None:
+    source = video.candidate.path
+    own = source.with_suffix(".nfo")
+    if own.is_file():
+        return own
+    folder = source.parent
+    neighbours = [v for v in mains if v.candidate.path.parent == folder]
+    if len(neighbours) != 1:
+        return None
+    try:
+        found = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".nfo" and p.is_file())
+    except OSError:
+        return None
+    return found[0] if len(found) == 1 else None
+
+
 def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy,
-              name: Callable[[int], Path], index: int) -> PlannedFile:
+              name: Callable[[int], Path], index: int, what: str = "subtitle") -> PlannedFile:
     if not os.path.lexists(dest):
         return planned
     source = planned.candidate.path
@@ -100,7 +203,7 @@ def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy,
             if same_file(source, alt) or _same_bytes(source, alt):
                 return replace(planned, destination=alt, status=Status.ALREADY_IMPORTED, action=Action.NONE)
         return replace(planned, destination=alt)
-    taken = f"{dest} already holds a different subtitle"
+    taken = f"{dest} already holds a different {what}"
     if policy is ConflictPolicy.FAIL:
         return replace(planned, status=Status.FAILED, action=Action.NONE, stops_run=True,
                        reason=f"{taken} and --conflict is fail")
@@ -108,9 +211,16 @@ def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy,
                    reason=f"{taken}; keep it, or import with --conflict replace or keep-both")
 
 
-def _same_bytes(a: Path, b: Path) -> bool:
-    # Subtitles are small: comparing them whole is cheap.
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:
     try:
-        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            while True:
+                block = fa.read(chunk)
+                if block != fb.read(chunk):
+                    return False
+                if not block:
+                    return True
     except OSError:
         return False

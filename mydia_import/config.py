@@ -23,8 +23,10 @@ import platformdirs
 import tomli_w
 
 from mydia_import import naming
+from mydia_import.clients import Cleanup
 from mydia_import.errors import ConfigError, describe_os_error
-from mydia_import.models import ConflictPolicy, TransferMode
+from mydia_import.models import ConflictPolicy, TransferMode, Verify
+from mydia_import.notify import NotifyWhen
 
 APP = "mydia-import"
 ENV_PREFIX = "MYDIA_IMPORT_"
@@ -76,7 +78,87 @@ KEYS: tuple[Key, ...] = (
         "Where a movie goes under the movies folder, without the extension."),
     Key("naming", "episode", "episode_template", "template:episode", naming.DEFAULT_EPISODE_TEMPLATE,
         "Where an episode goes under the tv folder, without the extension."),
+    # -- unattended runs, download clients, notifications (issue 6) --
+    Key("log", "file", "log_file", "path", None,
+        "A log file every scan, import and hook run appends plain lines to (rotated)."),
+    Key("log", "max_bytes", "log_max_bytes", "int", 1_000_000, "Rotate the log file when it reaches this size."),
+    Key("log", "backups", "log_backups", "int", 3, "How many rotated log files to keep (file.1, file.2, ...)."),
+    *(key for client in ("qbittorrent", "transmission", "sabnzbd", "nzbget") for key in (
+        Key(client, "categories", f"{client}_categories", "list", (),
+            "Import only downloads in one of these categories (labels, tags); empty: all."),
+        Key(client, "ignore", f"{client}_ignore", "list", (),
+            "Never import downloads in one of these categories (labels, tags)."),
+    )),
+    *(key for client, url in (("qbittorrent", "http://127.0.0.1:8080"),
+                              ("transmission", "http://127.0.0.1:9091/transmission/rpc"))
+      for key in (
+        Key(client, "url", f"{client}_url", "str", url, "Where the client's web API answers (for clean-up)."),
+        Key(client, "username", f"{client}_username", "str", None, "The web API user name."),
+        Key(client, "password", f"{client}_password", "secret", None,
+            "The web API password (better: password_file or the environment)."),
+        Key(client, "password_file", f"{client}_password_file", "path", None,
+            "A file whose first line is the web API password."),
+        Key(client, "cleanup", f"{client}_cleanup", "enum:" + ",".join(Cleanup), Cleanup.NEVER,
+            "When to clean up a torrent in the client after its import."),
+        Key(client, "delete_data", f"{client}_delete_data", "bool", False,
+            "Clean-up removes the torrent's downloaded files too, not just the torrent."),
+        Key(client, "imported_tag", f"{client}_imported_tag", "str", None,
+            "Clean-up tags (labels) the torrent with this instead of removing it."),
+    )),
+    Key("qbittorrent", "imported_category", "qbittorrent_imported_category", "str", None,
+        "Clean-up moves the torrent to this category instead of removing it."),
+    Key("notify", "urls", "notify_urls", "urls", (), "Apprise URLs that get a summary of each run."),
+    Key("notify", "when", "notify_when", "enum:" + ",".join(NotifyWhen), NotifyWhen.CHANGES,
+        "Which runs send a summary."),
+    # -- never lose a file (issue 5) --
+    Key("import", "verify", "verify", "enum:" + ",".join(Verify), Verify.SIZE,
+        "How a copy is checked before it gets its name: size, or hash (SHA-256 of source and copy)."),
+    Key("import", "min_age", "min_age", "count", 60,
+        "Seconds a file must be unchanged before a scan imports it (0: no wait)."),
+    Key("import", "min_free_mb", "min_free_mb", "count", 100,
+        "Megabytes that must stay free on the library's disk after a copy."),
+    Key("import", "lock_wait", "lock_wait", "count", 60,
+        "Seconds a scan waits for another run on the same library before it gives up (exit 0)."),
+    Key("permissions", "file_mode", "file_mode", "mode", None,
+        "Mode of the files the tool creates, in octal (\"0664\"); unset: the umask decides."),
+    Key("permissions", "folder_mode", "folder_mode", "mode", None,
+        "Mode of the folders the tool creates, in octal (\"2775\"); unset: the umask decides."),
+    Key("permissions", "group", "group", "str", None,
+        "Group (name or gid) given to the files and folders the tool creates."),
+    Key("recycle", "path", "recycle_path", "path", None,
+        "Where replaced files go (default: .mydia-recycle in their library folder)."),
+    Key("recycle", "days", "recycle_days", "count", 30,
+        "Days a replaced file is kept in the recycle folder before a run deletes it (0: for ever)."),
+    # -- identification (issue 4) --
+    Key("import", "extras", "extras", "enum:skip,import", "skip",
+        "Extras (Featurettes/, -trailer, ...): skip them, or import them into the Plex/Jellyfin "
+        "extras folders of their movie or show."),
+    Key("import", "nfo", "nfo", "bool", False, "Carry a release's .nfo along beside its video."),
+    Key("import", "ffprobe", "ffprobe", "str", "auto",
+        "Tell samples by their runtime with ffprobe: auto (if on PATH), off, or the program's path."),
 )
+
+
+@dataclass(frozen=True)
+class TableList:
+    """An array of tables ([[path_map]]): each entry's fields and their types."""
+
+    name: str
+    attr: str
+    fields: Mapping[str, str]  # field -> type as for Key, or "pairs:a,b" (a list of {a, b} tables)
+    required: tuple[str, ...]
+    help: str
+
+
+TABLE_LISTS: tuple[TableList, ...] = (
+    TableList("path_map", "path_maps", {"remote": "str", "local": "path"}, ("remote", "local"),
+              "A download client's path prefix and where the same folder is here."),
+    TableList("media_servers", "media_servers",
+              {"kind": "enum:plex,jellyfin,emby", "url": "str", "token": "secret", "token_file": "path",
+               "section": "str", "name": "str", "path_map": "pairs:local,server"},
+              ("kind", "url"), "A Plex, Jellyfin or Emby server to refresh after an import."),
+)
+_TABLE_LISTS = {table.name: table for table in TABLE_LISTS}
 
 _SECTIONS: dict[str, dict[str, Key]] = {}
 for _key in KEYS:
@@ -96,6 +178,52 @@ class Settings:
     episode_template: str
     config_path: Path  # the file read (it may not exist)
     origins: Mapping[str, str]  # "import.mode" -> "default" | file | "env ..." | "flag ..."
+    # Unattended runs, download clients, media servers and notifications (issue 6): the
+    # defaults here only serve code that builds Settings by hand; load_settings fills all.
+    log_file: Path | None = None
+    log_max_bytes: int = 1_000_000
+    log_backups: int = 3
+    qbittorrent_categories: tuple[str, ...] = ()
+    qbittorrent_ignore: tuple[str, ...] = ()
+    qbittorrent_url: str = "http://127.0.0.1:8080"
+    qbittorrent_username: str | None = None
+    qbittorrent_password: str | None = None
+    qbittorrent_password_file: Path | None = None
+    qbittorrent_cleanup: Cleanup = Cleanup.NEVER
+    qbittorrent_delete_data: bool = False
+    qbittorrent_imported_tag: str | None = None
+    qbittorrent_imported_category: str | None = None
+    transmission_categories: tuple[str, ...] = ()
+    transmission_ignore: tuple[str, ...] = ()
+    transmission_url: str = "http://127.0.0.1:9091/transmission/rpc"
+    transmission_username: str | None = None
+    transmission_password: str | None = None
+    transmission_password_file: Path | None = None
+    transmission_cleanup: Cleanup = Cleanup.NEVER
+    transmission_delete_data: bool = False
+    transmission_imported_tag: str | None = None
+    sabnzbd_categories: tuple[str, ...] = ()
+    sabnzbd_ignore: tuple[str, ...] = ()
+    nzbget_categories: tuple[str, ...] = ()
+    nzbget_ignore: tuple[str, ...] = ()
+    notify_urls: tuple[str, ...] = ()
+    notify_when: NotifyWhen = NotifyWhen.CHANGES
+    path_maps: tuple[Mapping[str, object], ...] = ()  # [[path_map]] entries
+    media_servers: tuple[Mapping[str, object], ...] = ()  # [[media_servers]] entries
+    # Never lose a file (issue 5); defaults as in KEYS, for code that builds Settings by hand.
+    verify: Verify = Verify.SIZE
+    min_age: int = 60
+    min_free_mb: int = 100
+    lock_wait: int = 60
+    file_mode: str | None = None
+    folder_mode: str | None = None
+    group: str | None = None
+    recycle_path: Path | None = None
+    recycle_days: int = 30
+    # Identification (issue 4); defaults as in KEYS.
+    extras: str = "skip"
+    nfo: bool = False
+    ffprobe: str = "auto"
 
 
 def default_config_path() -> Path:
@@ -118,9 +246,13 @@ def load_settings(
 
     where = f"config file {path}"
     for section, table in (_read_toml(path, explicit) if read_file else {}).items():
+        if section in _TABLE_LISTS:  # [[path_map]], [[media_servers]]: arrays of tables
+            table_list = _TABLE_LISTS[section]
+            values[table_list.attr] = _checked_tables(where, table_list, table, path.parent)
+            continue
         if not isinstance(table, dict):  # `mode = "copy"` above every [section] header
             raise ConfigError(f"{where}: {section} = {_show(table)} must be inside a section; "
-                              f"known sections: {', '.join(sorted(_SECTIONS))}")
+                              f"known sections: {', '.join(sorted([*_SECTIONS, *_TABLE_LISTS]))}")
         for name, raw in table.items():
             key = _lookup(where, section, name)
             # Relative paths in a file mean "next to this file", wherever we run from.
@@ -136,6 +268,8 @@ def load_settings(
             values[key.attr] = _checked(where, key, env[name], Path.cwd(), from_text=True)
             origins[key.dotted] = f"env {name}"
 
+    values.setdefault("path_maps", ())
+    values.setdefault("media_servers", ())
     return Settings(**values, config_path=path, origins=origins)
 
 
@@ -158,8 +292,26 @@ def with_overrides(settings: Settings, origin: str, **values: object) -> Setting
 
 def describe(settings: Settings) -> list[tuple[str, str, object, str]]:
     """(section, key, value, origin) in KEYS order; values as TOML holds them, None if unset."""
-    return [(key.section, key.name, _plain(getattr(settings, key.attr)),
+    return [(key.section, key.name, _masked(key, _plain(getattr(settings, key.attr))),
              settings.origins.get(key.dotted, "default")) for key in KEYS]
+
+
+def describe_tables(settings: Settings) -> list[tuple[str, int, dict[str, object]]]:
+    """([[table]] name, 1-based position, entry) for each array-of-tables entry, secrets masked."""
+    return [(table.name, n, {field: _masked(Key(table.name, field, field, table.fields[field], None, ""),
+                                            _plain(value)) for field, value in entry.items()})
+            for table in TABLE_LISTS for n, entry in enumerate(getattr(settings, table.attr), 1)]
+
+
+def _masked(key: Key, value: object) -> object:
+    """A value fit to print: passwords and tokens hidden, notification URLs reduced to their scheme."""
+    if value is None or value == () or value == "":
+        return value
+    if key.type == "secret":
+        return "********"
+    if key.type == "urls":
+        return [url.split("://", 1)[0] + "://********" for url in value]
+    return value
 
 
 def write_config(
@@ -188,6 +340,8 @@ def write_config(
         path.parent.mkdir(parents=True, exist_ok=True)
         # mkstemp makes the file 0600; keep an overwritten file's mode, else the usual 0644.
         mode = path.stat().st_mode & 0o7777 if path.is_file() else 0o644
+        if any(key.type == "secret" and given[key.section, key.name] is not None for key in keys):
+            mode &= 0o700  # a password or token: for the owner's eyes only
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as file:
@@ -208,9 +362,11 @@ class _Invalid(Exception):
     """A value does not fit its key's type."""
 
 
-_EXPECTED = {"path": "a path", "str": "a string", "template:movie": "a naming template",
+_EXPECTED = {"path": "a path", "str": "a string", "secret": "a string", "list": "a list of strings",
+             "urls": "a list of URLs", "template:movie": "a naming template",
              "template:episode": "a naming template", "float": "a number", "int": "a whole number",
-             "bool": "true or false", "fraction": "a number between 0 and 1"}
+             "bool": "true or false", "fraction": "a number between 0 and 1",
+             "count": "a whole number, 0 or more", "mode": 'an octal mode such as "0664" or "2775"'}
 _BOOL_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
 
 
@@ -235,7 +391,7 @@ def _lookup(where: str, section: str, name: str) -> Key:
     keys = _SECTIONS.get(section)
     if keys is None:
         raise ConfigError(f"{where}: unknown section [{section}]; "
-                          f"known sections: {', '.join(sorted(_SECTIONS))}")
+                          f"known sections: {', '.join(sorted([*_SECTIONS, *_TABLE_LISTS]))}")
     if name not in keys:
         raise ConfigError(f"{where}: unknown key [{section}] {name}; "
                           f"known keys in [{section}]: {', '.join(sorted(keys))}")
@@ -272,8 +428,24 @@ def _convert(key: Key, raw: object, base: Path, from_text: bool = False) -> obje
         if isinstance(raw, str | os.PathLike) and os.fspath(raw):
             # An absolute right side wins; normpath folds "../" so messages show clean paths.
             return Path(os.path.normpath(base / Path(raw).expanduser()))
-    elif kind == "str" or kind.startswith("template:"):
+    elif kind in ("str", "secret") or kind.startswith("template:"):
         if isinstance(raw, str):
+            return raw
+    elif kind in ("list", "urls"):
+        if from_text and isinstance(raw, str):  # env: "movies, tv"; URLs apart by spaces
+            raw = raw.split() if kind == "urls" else raw.split(",")
+        if isinstance(raw, str) and kind == "urls":
+            raw = [raw]
+        if isinstance(raw, list | tuple) and all(isinstance(item, str) for item in raw):
+            return tuple(item.strip() for item in raw if item.strip())
+    elif kind == "mode":  # "0664", "664" or TOML's 0o664; kept as 4 octal digits
+        text = raw if isinstance(raw, str) else f"{raw:o}" if isinstance(raw, int) and not isinstance(raw, bool) else ""
+        if 3 <= len(text.strip()) <= 4 and all(c in "01234567" for c in text.strip()):
+            return text.strip().rjust(4, "0")
+    elif kind == "count":
+        if from_text and isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
             return raw
     elif kind == "bool":
         if isinstance(raw, bool):
@@ -299,7 +471,56 @@ def _plain(value: object) -> object:
         return os.fspath(value)
     if isinstance(value, StrEnum):
         return str(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
     return value
+
+
+def _checked_tables(where: str, table: TableList, raw: object, base: Path) -> tuple[dict[str, object], ...]:
+    """The entries of one [[table]] array, each field converted to its type."""
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        raise ConfigError(f"{where}: {table.name} must be written as [[{table.name}]] tables")
+    entries = []
+    for n, entry in enumerate(raw, 1):
+        subject = f"{where}: [[{table.name}]] entry {n}"
+        unknown = sorted(set(entry) - set(table.fields))
+        if unknown:
+            raise ConfigError(f"{subject}: unknown key {unknown[0]}; known keys: {', '.join(table.fields)}")
+        missing = [name for name in table.required if name not in entry]
+        if missing:
+            raise ConfigError(f"{subject} lacks {' and '.join(missing)}")
+        converted: dict[str, object] = {}
+        for name, value in entry.items():
+            kind = table.fields[name]
+            if kind.startswith("pairs:"):
+                converted[name] = _checked_pairs(f"{subject}: {name}", kind, value)
+                continue
+            try:
+                if kind.startswith("enum:"):  # plain text: these enums have no StrEnum
+                    if value not in kind.removeprefix("enum:").split(","):
+                        raise _Invalid
+                    converted[name] = value
+                else:
+                    converted[name] = _convert(Key(table.name, name, name, kind, None, ""), value, base)
+            except _Invalid:
+                expected = _EXPECTED.get(kind) or "one of " + kind.removeprefix("enum:").replace(",", ", ")
+                raise ConfigError(f"{subject}: {name} = {_show(value)} is not valid; expected {expected}") from None
+        entries.append(converted)
+    return tuple(entries)
+
+
+def _checked_pairs(subject: str, kind: str, raw: object) -> tuple[tuple[str, str], ...]:
+    """path_map = [{local = "/a", server = "/b"}, ...] as ((local, server), ...)."""
+    first, second = kind.removeprefix("pairs:").split(",")
+    pairs = []
+    for item in raw if isinstance(raw, list) else [None]:
+        if not (isinstance(item, dict) and set(item) == {first, second}
+                and all(isinstance(v, str) and v for v in item.values())):
+            raise ConfigError(f"{subject} = {_show(raw)} is not valid; expected a list of "
+                              f'{{{first} = "...", {second} = "..."}} tables')
+        pairs.append((item[first], item[second]))
+    return tuple(pairs)
+
 
 
 def _show(value: object) -> str:

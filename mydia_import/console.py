@@ -7,7 +7,6 @@ not a terminal) the progress view becomes one plain line per file.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -28,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from mydia_import.models import Action, FileResult, Report, Status
+from mydia_import.pathtext import db_text, display, json_dumps
 from mydia_import.progress import SilentListener
 
 _STATUS_STYLE = {
@@ -58,14 +58,15 @@ class Ui:
         return self.err if self.json_mode else self.out
 
     def error(self, message: str) -> None:
-        self.err.print(f"[bold red]error:[/] {escape(message)}")
+        self.err.print(f"[bold red]error:[/] {escape(display(message))}")  # one line, whatever the names hold
 
     def message(self, text: str) -> None:
         if self.human is not None:
-            self.human.print(escape(text))
+            self.human.print(escape(db_text(text) or ""))
 
     def emit_json(self, document: object) -> None:
-        print(json.dumps(document, indent=2, ensure_ascii=False), file=self.out.file)
+        # Names that are not UTF-8 stay exact as \udcNN escapes: stdout always takes the document.
+        print(json_dumps(document, indent=2), file=self.out.file)
 
     def table(self, title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
         if self.human is None:
@@ -74,7 +75,7 @@ class Ui:
         for column in columns:
             table.add_column(column, overflow="fold")
         for row in rows:
-            table.add_row(*(escape("" if v is None else str(v)) for v in row))
+            table.add_row(*(escape("" if v is None else display(v)) for v in row))
         self.human.print(table)
 
     def listener(self):
@@ -113,16 +114,17 @@ class Ui:
         # columns stay readable in an 80-column terminal.
         sources = _common_folder([f.source for f in files])
         dests = _common_folder([f.destination for f in files if f.destination])
-        table = Table(title=title, title_justify="left", caption=f"from {sources}\nto   {dests}"
-                      if dests else f"from {sources}", caption_justify="left")
+        shown_sources, shown_dests = escape(display(sources or "")), escape(display(dests or ""))
+        table = Table(title=title, title_justify="left", caption=f"from {shown_sources}\nto   {shown_dests}"
+                      if dests else f"from {shown_sources}", caption_justify="left")
         for column in ("source", "destination", "action", "match", "decision", "reason"):
             table.add_column(column, overflow="fold")
         for f in files:
             style = _STATUS_STYLE[f.status]
             table.add_row(
-                escape(_below(f.source, sources)), escape(_below(f.destination, dests)),
-                str(f.action), escape(f.match.label() if f.match else ""),
-                f"[{style}]{f.status}[/]", escape(f.reason or ""),
+                escape(display(_below(f.source, sources))), escape(display(_below(f.destination, dests))),
+                str(f.action), escape(display(f.match.label()) if f.match else ""),
+                f"[{style}]{f.status}[/]", escape(display(f.reason or "")),
             )
         self.human.print(table)
 
@@ -142,11 +144,12 @@ def _below(path: Path | None, base: Path | None) -> str:
 
 def result_line(result: FileResult) -> str:
     """One plain line per file, for logs."""
+    source, destination = display(result.source), display(result.destination)  # one line per file, always
     if result.status is Status.IMPORTED:
-        return f"imported ({result.action}): {result.source} -> {result.destination}"
+        return f"imported ({result.action}): {source} -> {destination}"
     if result.status is Status.ALREADY_IMPORTED:
-        return f"already imported: {result.source} -> {result.destination}"
-    return f"{result.status}: {result.source}: {result.reason}"
+        return f"already imported: {source} -> {destination}"
+    return f"{result.status}: {source}: {display(result.reason)}"
 
 
 class _LineListener(SilentListener):
@@ -181,7 +184,8 @@ class _RichListener:
         self.file_size, self.file_done = size, 0
         if self.job is None:
             return
-        label = source.name if len(source.name) <= 50 else source.name[:47] + "..."
+        name = display(source.name)
+        label = name if len(name) <= 50 else name[:47] + "..."
         instant = " (instant)" if action in (Action.HARDLINK, Action.SYMLINK) else ""
         self.current = self.progress.add_task(f"{action}{instant} {label}", total=size or 1)
 

@@ -40,13 +40,18 @@ INCOMPLETE_SUFFIXES = (".!qb", ".part", ".crdownload", ".!ut", ".bc!", ".partial
 # These two are specific enough to mean "a download" even on a name with no extension.
 _BARE_INCOMPLETE = (".!qb", ".part")
 JUNK_NAMES = frozenset({"@eadir", ".@__thumb", "plex versions", ".ds_store", "thumbs.db"})
-EXTRA_FOLDERS = frozenset(
-    {"extras", "featurettes", "behind the scenes", "deleted scenes", "interviews",
-     "trailers", "shorts", "scenes", "other"}
-)
+# Extras folders, and the Plex/Jellyfin folder each one's files go in when extras are imported.
+EXTRA_FOLDERS = {
+    "extras": "Other", "featurettes": "Featurettes", "behind the scenes": "Behind The Scenes",
+    "deleted scenes": "Deleted Scenes", "interviews": "Interviews", "trailers": "Trailers",
+    "shorts": "Shorts", "scenes": "Scenes", "other": "Other",
+}
 # Plex's local-extras naming: "Movie (2010)-trailer.mkv".
-EXTRA_SUFFIXES = ("-trailer", "-featurette", "-behindthescenes", "-deleted", "-interview",
-                  "-scene", "-short", "-other")
+EXTRA_SUFFIXES = {
+    "-trailer": "Trailers", "-featurette": "Featurettes", "-behindthescenes": "Behind The Scenes",
+    "-deleted": "Deleted Scenes", "-interview": "Interviews", "-scene": "Scenes", "-short": "Shorts",
+    "-other": "Other",
+}
 SAMPLE_FOLDERS = frozenset({"sample", "samples"})
 # Disc structures: their files are pieces of one title, not videos of their own.
 DISC_FOLDERS = frozenset({"video_ts", "bdmv"})
@@ -177,8 +182,10 @@ def _classify(
     stem = os.path.splitext(inner)[0]
     reason = None
     expected = True  # False: nobody expects this file in the library (samples, extras, unfinished)
+    extra_folder = None
     if extra := _extra_evidence(folders, stem):
         kind, expected = Kind.EXTRA, False
+        extra_folder = _extra_folder(folders, stem)
         reason = f"an extra ({extra}), not the main video; extras are not imported"
     elif sample := _sample_evidence(folders, stem):
         reason, expected = f"looks like a sample: {sample}", False
@@ -200,7 +207,7 @@ def _classify(
         reason = reason or f"cannot read its size: {describe_os_error(error)}"
     if size == 0 and reason is None and kind is Kind.VIDEO and archive_rank is None:
         reason = "the file is empty (0 bytes)"
-    return Candidate(file, release, size, kind, reason, expected), main, archive_rank
+    return Candidate(file, release, size, kind, reason, expected, extra_folder), main, archive_rank
 
 
 def _strip_incomplete(name: str) -> tuple[str, str | None]:
@@ -217,12 +224,20 @@ def _folder_named(folders: tuple[str, ...], names: frozenset[str]) -> str | None
 
 
 def _extra_evidence(folders: tuple[str, ...], stem: str) -> str | None:
-    if folder := _folder_named(folders, EXTRA_FOLDERS):
+    if folder := _folder_named(folders, frozenset(EXTRA_FOLDERS)):
         return f"{folder} folder"
     # Case matters: Plex's suffixes are lower case, while "-SCENE" or "-SHORT" at the end of
     # a release name is a release group.
     suffix = next((s for s in EXTRA_SUFFIXES if stem.endswith(s)), None)
     return f"its name ends with {suffix}" if suffix else None
+
+
+def _extra_folder(folders: tuple[str, ...], stem: str) -> str:
+    """The Plex/Jellyfin extras folder of an extra: its own folder's kind, else its suffix's."""
+    folder = _folder_named(folders, frozenset(EXTRA_FOLDERS))
+    if folder:
+        return EXTRA_FOLDERS[folder.casefold()]
+    return next((v for k, v in EXTRA_SUFFIXES.items() if stem.endswith(k)), "Other")
 
 
 def _sample_evidence(folders: tuple[str, ...], stem: str) -> str | None:

@@ -57,12 +57,19 @@ class TransferError(MydiaImportError):
 
 
 def running_as() -> str:
-    """'user alice (uid 1000, gid 1000)': who to give permissions to."""
+    """'user alice (uid 1000), group media (gid 1001)': who to give permissions to."""
     try:
         name = getpass.getuser()
     except (KeyError, OSError):
         name = "?"
-    return f"user {name} (uid {os.getuid()}, gid {os.getgid()})"
+    gid = os.getgid()
+    try:
+        import grp
+
+        group = grp.getgrgid(gid).gr_name
+    except (ImportError, KeyError, OSError):
+        group = "?"
+    return f"user {name} (uid {os.getuid()}), group {group} (gid {gid})"
 
 
 def describe_os_error(error: OSError) -> str:

@@ -1,4 +1,10 @@
-"""`identify`: the parse and the match of names, as the contract's JSON shape."""
+"""`identify`: the parse and the match of names, as the contract's JSON shape.
+
+Beyond the contract's keys each name carries `note` (something to know about a
+match, such as a file whose numbers contradict its folder's, or a title taken
+by similarity) and `candidates` (the library items a name was narrowed down to
+when none could be chosen).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,10 @@ from mydia_import.parse import ReleaseParser
 
 
 def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None) -> list[dict]:
-    parser = parser or ReleaseParser()
+    if parser is None:
+        cache = getattr(library, "parse_cache", None)
+        # identify writes no row: the cache is only read.
+        parser = ReleaseParser(cache=cache(writable=False) if cache else None)
     results = []
     for name in names:
         path = PurePath(name)
@@ -24,6 +33,8 @@ def identify_names(names: Sequence[str], library, parser: ReleaseParser | None =
             "media_item": match.item.to_json() if match else None,
             "episodes": [e.to_json() for e in match.episodes] if match else [],
             "reason": None if match else ident.reason,
+            "note": ident.note,
+            "candidates": [] if match else [c.to_json() for c in ident.candidates],
         })
     return results
 
@@ -40,4 +51,6 @@ def parse_json(release: Release) -> dict:
         "part": release.part,
         "release_group": release.release_group,
         "resolution": release.resolution,
+        "edition": release.edition,
+        "country": release.country,
     }

@@ -1,18 +1,37 @@
-"""A parsed name and the library -> the item (and episodes) it is, or why not.
+"""A file's readings and the library -> the item (and episodes) it is, or why not.
 
 The rule throughout: rather leave a file unmatched, with a reason a user can
-act on, than put it in the wrong place. When two library items fit equally,
-nothing is chosen and both are named.
+act on, than put it in the wrong place. The library settles what a name alone
+leaves open: of the ways a name can be read (`evidence.py`), the one whose
+title and numbers the library holds wins. Between library items that fit:
+
+0. the file's own title wins over its folders', the innermost folder over the outer;
+1. the longer library title wins: the more of the name a title explains, the
+   surer the match ("Show 100 - 07" is "Show 100" when the library has it);
+2. the year: an exact year, else the one item a year away, else items without
+   a year; a name without a year prefers an item without one;
+3. the title spelled as the name spells it ("The Show" over "Show");
+4. still several: nothing is chosen, and all are named.
+
+A fuzzy title comparison (rapidfuzz) is the last resort, used only when one
+item is clearly closest, and its score is reported.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from mydia_import.models import Candidate, EpisodeRef, Identification, Match, MediaRef, MediaType, Release
-from mydia_import.titles import normalize_title
+from mydia_import import samples
+from mydia_import.evidence import Evidence, Reading, gather
+from mydia_import.models import Candidate, EpisodeRef, Identification, Kind, Match, MediaRef, MediaType, Release
+from mydia_import.titles import normalize_title, spelled, title_variants
+
+FUZZY_MIN = 92  # rapidfuzz ratio a title must reach to be taken without an exact match
+FUZZY_GAP = 5  # and by how much it must beat the next item
+FUZZY_SHORTEST = 10  # letters a title needs to be compared loosely at all
 
 
 class Catalog(Protocol):
@@ -29,117 +48,194 @@ class Parser(Protocol):
 
 
 @dataclass(frozen=True)
-class _Attempt:
-    release: Release
-    match: Match | None
-    reason: str | None
-    title_known: bool  # the title named at least one library item
+class _Hit:
+    """A library item one reading's title (or a variant of it) names."""
+
+    reading: Reading
+    release: Release  # the reading's values, as this variant uses them
+    order: int
+    key: str  # the normalised title that found the item
+    text: str  # the title text as the name gives it
+    item: MediaRef
+    fuzzy: int | None = None  # the similarity score when found by fuzzy comparison
+
+    def rank(self) -> tuple:
+        r = self.release
+        year = 0 if (r.year is not None or self.item.year is None) else 1
+        spelling = 0 if spelled(self.text) == spelled(self.item.title) else 1
+        # The file's own title before its folders' (the innermost first); then the rules above.
+        return (self.reading.level, -len(self.key) if self.fuzzy is None else 0, year, spelling, self.order)
 
 
-def identify_file(candidate: Candidate, parser: Parser, catalog: Catalog) -> Identification:
-    """Identify a video from its own name, with its folders as further evidence."""
-    return identify_name(candidate.path.name, candidate.folders, parser, catalog)
+@dataclass(frozen=True)
+class _Fit:
+    hit: _Hit
+    episodes: tuple[EpisodeRef, ...]
 
 
-def identify_name(
-    name: str, folders: Sequence[str], parser: Parser, catalog: Catalog
-) -> Identification:
+_AUTO = object()
+
+
+def identify_file(candidate: Candidate, parser: Parser, catalog: Catalog, probe=_AUTO) -> Identification:
+    """Identify a video from its own name, with its folders as further evidence.
+
+    A matched video whose runtime (ffprobe; `probe`, default: ffprobe from PATH if there)
+    is far below what the library expects of the item is a sample, and not matched.
+    """
+    ident = identify_name(candidate.path.name, candidate.folders, parser, catalog)
+    if ident.match is None or candidate.kind is not Kind.VIDEO:
+        return ident
+    probe = samples.probe_from_setting("auto") if probe is _AUTO else probe
+    if probe is None:
+        return ident
+    expected = getattr(catalog, "expected_runtime", None)
+    special = any(e.season == 0 for e in ident.match.episodes)
+    reason = samples.sample_reason(candidate.path, expected(ident.match) if expected else None, probe,
+                                   special=special)
+    if reason is None:
+        return ident
+    return Identification(ident.release, None, reason, (ident.match.item,), ident.note, sample=True)
+
+
+def identify_name(name: str, folders: Sequence[str], parser: Parser, catalog: Catalog) -> Identification:
     """Identify a file name; `folders` are its parent folder names, outermost first."""
-    own = parser.parse(name)
-    folder_releases = [parser.parse(f) for f in reversed(folders)]  # innermost first
-    folder = next((r for r in folder_releases if r.title), None)
-    # The nearest folder that gives a season gives it, titled or not ("Show/Season 2/E01.mkv").
-    season = next((r.season for r in folder_releases if r.season is not None), None)
-    if (folder is not None and folder.is_episode or season is not None) and not own.is_episode:
-        # "Show.S01/E01.mkv": the folder says TV, so read the file name as an episode.
-        own = parser.parse(name, "episode")
-    attempts = [_attempt(_fill_from_folder(own, folder, season), catalog)]
-    if attempts[0].match is None and folder is not None:
-        # An obfuscated or generic file name ("abc123.mkv"): the folder names the release,
-        # the file keeps the numbers it has.
-        attempts.append(_attempt(_folder_with_file_numbers(folder, own, season), catalog))
-    for attempt in attempts:
-        if attempt.match is not None:
-            return Identification(attempt.release, attempt.match)
-    best = next((a for a in attempts if a.title_known), attempts[0])
-    return Identification(best.release, None, best.reason)
+    evidence = gather(name, folders, parser)
+    return resolve(evidence, catalog)
 
 
-def _fill_from_folder(own: Release, folder: Release | None, season: int | None) -> Release:
-    """The file's own values win; the folders fill what the file leaves out."""
-    if own.season is None and own.episodes and season is not None:
-        own = replace(own, season=season)
-    if folder is None:
-        return own
-    return replace(own, title=own.title or folder.title, year=own.year or folder.year)
+def resolve(evidence: Evidence, catalog: Catalog) -> Identification:
+    lookups = _Lookups(catalog)
+    hits, refused = _hits(evidence, lookups)
+    fits, misses = _fits(hits, catalog)
+    if not fits and not hits and not refused:
+        hits = _fuzzy_hits(evidence, lookups)
+        fits, misses = _fits(hits, catalog)
+    if evidence.refusal:
+        return _refused(evidence, hits)
+    if fits:
+        return _choose(fits, evidence)
+    return _unmatched(evidence, hits, misses, refused, lookups)
 
 
-def _folder_with_file_numbers(folder: Release, own: Release, season: int | None) -> Release:
-    return replace(
-        folder,
-        name=own.name,
-        season=own.season if own.season is not None else season,
-        episodes=own.episodes or folder.episodes,
-        air_date=own.air_date or folder.air_date,
-        absolute=own.absolute or folder.absolute,
-        part=own.part or folder.part,
-        type="episode" if (own.episodes or own.air_date or folder.is_episode) else folder.type,
-        resolution=own.resolution or folder.resolution,
-        source=own.source or folder.source,
-        video_codec=own.video_codec or folder.video_codec,
-        release_group=own.release_group or folder.release_group,
-    )
+# --- hits: the items each reading's title names -----------------------------------------
+
+class _Lookups:
+    """find_items, once per key and type."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self._items: dict[tuple[str, MediaType], list[MediaRef]] = {}
+
+    def items(self, key: str, type: MediaType) -> list[MediaRef]:
+        if (key, type) not in self._items:
+            self._items[key, type] = self.catalog.find_items(key, type) if key else []
+        return self._items[key, type]
 
 
-def _attempt(release: Release, catalog: Catalog) -> _Attempt:
-    if not release.title:
-        return _Attempt(release, None, "the name gives no title to look up", False)
+def _kind(reading: Reading) -> MediaType:
     # Numbers make an episode; guessit's "episode" type alone does not ("Blade.Runner.1982.
     # Final.Cut" has an episode title but is a movie).
-    if release.season is not None or release.episodes or release.absolute or release.air_date:
-        return _match_episode(release, catalog)
-    return _match_movie(release, catalog)
+    return MediaType.TV_SHOW if reading.numbered else MediaType.MOVIE
 
 
-def _match_movie(release: Release, catalog: Catalog) -> _Attempt:
-    key = normalize_title(release.title or "")
-    movies = catalog.find_items(key, MediaType.MOVIE)
-    if not movies:
-        shows = catalog.find_items(key, MediaType.TV_SHOW)
-        if shows:
-            return _Attempt(
-                release, None,
-                f"'{shows[0].label()}' is a show in the library, but the name has no season "
-                "and episode (like S01E02) to place it",
-                True,
-            )
-        return _Attempt(release, None, _not_in_library("movie", release), False)
-    chosen, reason = _by_year(movies, release)
-    if chosen is None:
-        return _Attempt(release, None, reason, True)
-    if len(chosen) > 1:
-        return _Attempt(release, None, _ambiguous(chosen), True)
-    return _Attempt(release, Match(chosen[0]), None, True)
+def _hits(evidence: Evidence, lookups: _Lookups) -> tuple[list[_Hit], list[tuple[Reading, str]]]:
+    """Every (reading, item) the library has a title for, after the year check; and the
+    readings whose year no item of their title has, with the reason."""
+    hits: list[_Hit] = []
+    refused: list[tuple[Reading, str]] = []
+    for order, reading in enumerate(evidence.readings):
+        release = reading.release
+        if not release.title:
+            continue
+        kind = _kind(reading)
+        # "Show S2 - 07": the season may be part of the title, when there is an episode to place.
+        season = release.season if release.episodes or release.absolute else None
+        for variant in title_variants(release.title, release.country, release.year, season):
+            items = lookups.items(variant.key, kind)
+            if not items:
+                continue
+            used = release
+            if variant.takes_season:
+                used = replace(used, season=None)
+            if variant.takes_year:
+                used = replace(used, year=None)
+            kept, why = by_year(items, used)
+            if kept is None:
+                refused.append((reading, why or ""))
+                continue
+            hits += [_Hit(reading, used, order, variant.key, variant.text, item) for item in kept]
+    return hits, refused
 
 
-def _match_episode(release: Release, catalog: Catalog) -> _Attempt:
-    shows = catalog.find_items(normalize_title(release.title or ""), MediaType.TV_SHOW)
-    if not shows:
-        return _Attempt(release, None, _not_in_library("show", release), False)
-    chosen, reason = _by_year(shows, release)
-    if chosen is None:
-        return _Attempt(release, None, reason, True)
-    found = [(show, _episodes_of(show, release, catalog)) for show in chosen]
-    fitting = [(show, eps) for show, (eps, _) in found if eps]
-    if len(fitting) == 1:
-        show, episodes = fitting[0]
-        return _Attempt(release, Match(show, tuple(episodes)), None, True)
-    if len(fitting) > 1:
-        return _Attempt(release, None, _ambiguous([show for show, _ in fitting]), True)
-    return _Attempt(release, None, found[0][1][1] if len(found) == 1 else _ambiguous(chosen), True)
+def _fuzzy_hits(evidence: Evidence, lookups: _Lookups) -> list[_Hit]:
+    """The one item clearly closest to a reading's title, when nothing matched exactly.
+
+    Only spelling slips are forgiven: the titles must share their numbers ("World War Z 2"
+    is not "World War Z") and their first letters ("G.I. Movie" is not "Movie").
+    """
+    titles = getattr(lookups.catalog, "title_keys", None)
+    if titles is None:
+        return []
+    from rapidfuzz import fuzz, process
+
+    for order, reading in enumerate(evidence.readings[:4]):
+        release = reading.release
+        key = normalize_title(release.title or "")
+        if len(key) < FUZZY_SHORTEST:
+            continue  # short titles are too alike to compare loosely
+        kind = _kind(reading)
+        choices = {k: ids for k, ids in titles(kind).items() if _comparable(key, k)}
+        ranked: dict[str, tuple[float, str]] = {}
+        for found, score, _ in process.extract(key, list(choices), scorer=fuzz.ratio, limit=8):
+            for item_id in choices[found]:
+                if score > ranked.get(item_id, (0, ""))[0]:
+                    ranked[item_id] = (score, found)
+        ordered = sorted(ranked.items(), key=lambda kv: -kv[1][0])
+        if not ordered or ordered[0][1][0] < FUZZY_MIN:
+            continue
+        if len(ordered) > 1 and ordered[0][1][0] - ordered[1][1][0] < FUZZY_GAP:
+            continue  # two titles about as close: not unambiguous
+        item_id, (score, found_key) = ordered[0]
+        item = next((i for i in lookups.items(found_key, kind) if i.id == item_id), None)
+        if item is None:
+            continue
+        kept, _ = by_year([item], release)
+        if kept:
+            return [_Hit(reading, release, order, found_key, release.title or "", item, fuzzy=round(score))]
+    return []
 
 
-def _episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[list[EpisodeRef], str]:
+def _comparable(a: str, b: str) -> bool:
+    return a[:3] == b[:3] and re.findall(r"\d+", a) == re.findall(r"\d+", b)
+
+
+# --- fits: hits whose episodes the library holds --------------------------------------------
+
+def _fits(hits: list[_Hit], catalog: Catalog) -> tuple[list[_Fit], dict[_Hit, str]]:
+    fits, misses = [], {}
+    for hit in hits:
+        if hit.item.type is MediaType.MOVIE:
+            fits.append(_Fit(hit, ()))
+            continue
+        if hit.reading.special:
+            misses[hit] = (f"the name numbers a special ({hit.reading.how}) that "
+                           f"{hit.item.label()} has no number for; import it by hand")
+            continue
+        if hit.release.season is None and len(hit.reading.seasons) > 1 and not hit.release.absolute:
+            seasons = f"{hit.reading.seasons[0]}-{hit.reading.seasons[-1]}"
+            misses[hit] = (f"the name gives an episode number but no season, and its folder holds seasons "
+                           f"{seasons} of {hit.item.label()}; cannot tell which: rename it with its season "
+                           "(S02E05)")
+            continue
+        episodes, why = episodes_of(hit.item, hit.release, catalog)
+        if episodes:
+            fits.append(_Fit(hit, tuple(episodes)))
+        else:
+            misses[hit] = why
+    return fits, misses
+
+
+def episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[list[EpisodeRef], str]:
     """The show's episodes the release names, or ([], why not)."""
     if release.air_date is not None and not release.episodes:
         episodes = catalog.find_episodes_by_air_date(show.id, release.air_date)
@@ -155,11 +251,13 @@ def _episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[li
             f"the name gives{season} but no episode number for {show.label()}; a file is never "
             "mapped to a whole season: rename it with its episode (S01E02) or import it by hand"
         )
-    if release.season is None:
-        # Anime-style "Show - 105": absolute numbers first, then season 1 (mini-series, "Part 2").
+    if release.season is None or (release.absolute and not release.episodes):
+        # Anime-style "Show - 105": absolute numbers first (a season beside them is only a hint:
+        # "Show (Season 2) - 33"), then season 1 (mini-series, "Part 2").
         by_absolute = catalog.find_episodes_by_absolute(show.id, numbers)
         if len(by_absolute) == len(numbers):
             return by_absolute, ""
+    if release.season is None:
         season = 1
     else:
         season = release.season
@@ -171,7 +269,85 @@ def _episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[li
     return [], f"{show.label()} has no {missing} in the library; add the episode(s) or load the show's episodes"
 
 
-def _by_year(items: list[MediaRef], release: Release) -> tuple[list[MediaRef] | None, str | None]:
+# --- the choice -----------------------------------------------------------------------------
+
+def _choose(fits: list[_Fit], evidence: Evidence) -> Identification:
+    fits = sorted(fits, key=lambda f: f.hit.rank())
+    best = fits[0]
+    tied = [f for f in fits if f.hit.rank()[:4] == best.hit.rank()[:4]]
+    items = list({f.hit.item.id: f.hit.item for f in tied}.values())
+    if len(items) > 1:
+        return Identification(best.hit.release, None, _ambiguous(items), tuple(items))
+    note = evidence.note
+    if best.hit.fuzzy is not None:
+        fuzzy = (f"the title '{best.hit.text}' is not in the library; the closest, "
+                 f"'{best.hit.item.title}', was taken (similarity {best.hit.fuzzy}/100)")
+        note = f"{fuzzy}; {note}" if note else fuzzy
+    release = replace(best.hit.release, title=best.hit.reading.release.title)
+    if release.part and _titled_part(best.hit.item.title, release.part):
+        release = replace(release, part=None)  # "Deathly Hallows: Part 1" is a title, not a part file
+    return Identification(release, Match(best.hit.item, best.episodes), None, note=note)
+
+
+_PART_WORDS = "zero one two three four five six seven eight nine ten".split()
+
+
+def _titled_part(title: str, part: int) -> bool:
+    """The item's own title carries the part number ("Dune: Part Two")."""
+    words = re.findall(r"[^\W_]+", title.casefold())
+    names = {str(part), _PART_WORDS[part] if part < len(_PART_WORDS) else ""}
+    return any(a in ("part", "pt") and b in names for a, b in zip(words, words[1:], strict=False))
+
+
+def _refused(evidence: Evidence, hits: list[_Hit]) -> Identification:
+    # The show is what the name's season-level reading names ("Show.S03.EXTRAS": Show).
+    plain = [h for h in hits if not h.release.episodes and not h.release.absolute]
+    hits = plain or hits
+    items = _top_items(hits)
+    release = min(hits, key=lambda h: h.rank()).release if hits else evidence.release
+    return Identification(release, None, evidence.refusal, tuple(items))
+
+
+def _top_items(hits: list[_Hit]) -> list[MediaRef]:
+    """The items of the best-ranked hits (ranked as a match would be)."""
+    if not hits:
+        return []
+    best = min(h.rank()[:4] for h in hits)
+    return list({h.item.id: h.item for h in hits if h.rank()[:4] == best}.values())
+
+
+def _unmatched(evidence: Evidence, hits: list[_Hit], misses: dict[_Hit, str],
+               refused: list[tuple[Reading, str]], lookups: _Lookups) -> Identification:
+    if hits:
+        first = min(hits, key=lambda h: h.rank())
+        same = [h for h in hits if h.reading is first.reading and h.rank()[:4] == first.rank()[:4]]
+        items = list({h.item.id: h.item for h in same}.values())
+        if len(items) > 1 and first.reading.numbered:
+            reason = _ambiguous(items)
+            if all(misses.get(h) for h in same):
+                reason = (f"{' and '.join(repr(i.label()) for i in items)} share the title, and none "
+                          f"has what the name gives: {misses[first]}")
+            return Identification(first.release, None, reason, tuple(items))
+        return Identification(first.release, None, misses.get(first) or "no match", tuple(items))
+    if refused:
+        reading, reason = refused[0]
+        return Identification(reading.release, None, reason)
+    titled = next((r for r in evidence.readings if r.release.title), None)
+    if titled is None:
+        return Identification(evidence.release, None, "the name gives no title to look up")
+    for reading in evidence.readings:
+        if reading.numbered or not reading.release.title:
+            continue
+        shows = lookups.items(normalize_title(reading.release.title), MediaType.TV_SHOW)
+        if shows:
+            return Identification(reading.release, None, (
+                f"'{shows[0].label()}' is a show in the library, but the name has no season and "
+                "episode (like S01E02) to place it"), tuple(shows))
+    kind = "show" if titled.numbered else "movie"
+    return Identification(titled.release, None, _not_in_library(kind, titled.release))
+
+
+def by_year(items: list[MediaRef], release: Release) -> tuple[list[MediaRef] | None, str | None]:
     """Keep the items whose year fits the release's; off by one only when it is unique."""
     if release.year is None:
         return items, None

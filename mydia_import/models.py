@@ -49,6 +49,13 @@ class Action(StrEnum):
     NONE = "none"
 
 
+class Verify(StrEnum):
+    """How a copy is checked before it gets its final name (`--verify`)."""
+
+    SIZE = "size"
+    HASH = "hash"
+
+
 class ConflictPolicy(StrEnum):
     SKIP = "skip"
     UPGRADE = "upgrade"
@@ -82,6 +89,9 @@ class Candidate:
     kind: Kind
     skip_reason: str | None = None
     expected: bool = True
+    # For an extra: the Plex/Jellyfin extras folder it belongs in ("Featurettes", "Trailers",
+    # ...), or "nfo" for a release's .nfo file.
+    extra: str | None = None
 
     @property
     def folders(self) -> tuple[str, ...]:
@@ -119,6 +129,7 @@ class Release:
     forced: bool = False
     sdh: bool = False
     container: str | None = None
+    country: str | None = None  # "US" in "The.Office.US.S01E01"
 
     @property
     def is_episode(self) -> bool:
@@ -181,6 +192,14 @@ class Identification:
     release: Release | None
     match: Match | None
     reason: str | None = None
+    # The library items the name was narrowed down to when none was chosen (ambiguous,
+    # a season pack, a missing episode); empty when the title named nothing.
+    candidates: tuple[MediaRef, ...] = ()
+    # Something the user should know about a match, such as a file whose numbers
+    # contradict its folder's (the file's own numbers were used).
+    note: str | None = None
+    # The file is a sample (told by its runtime): skipped, but nothing anybody expects.
+    sample: bool = False
 
 
 @dataclass(frozen=True)

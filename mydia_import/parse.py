@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from mydia_import.models import Release
 
@@ -35,18 +35,41 @@ _SEASON_MARKER = re.compile(r"(?i)(?<![a-z])(s\d{1,4}(?!\d)|season|\d{1,2}x\d)")
 _SUBTITLE_FLAG = re.compile(r"[._ -](forced|sdh|cc|hi)(?=[._ -]|$)", re.IGNORECASE)
 
 
-class ReleaseParser:
-    """Parses names, each distinct name once per parser."""
+class Cache(Protocol):
+    """Where parsed names outlive the parser (library.parsecache.ParseCache)."""
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, str | None], Release] = {}
+    def get(self, name: str, type_hint: str | None) -> Release | None: ...
+    def put(self, name: str, type_hint: str | None, release: Release) -> None: ...
+
+
+def guessit_version() -> str:
+    """'guessit 4.4.0': part of the parse cache's key, so an upgrade parses names anew."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"guessit {version('guessit')}"
+    except PackageNotFoundError:
+        return "guessit ?"
+
+
+class ReleaseParser:
+    """Parses names, each distinct name once per parser, and once across runs with a cache."""
+
+    def __init__(self, cache: Cache | None = None) -> None:
+        self._memory: dict[tuple[str, str | None], Release] = {}
         self._guessit: Any = None
+        self.cache = cache
 
     def parse(self, name: str, type_hint: str | None = None) -> Release:
         key = (name, type_hint)
-        release = self._cache.get(key)
+        release = self._memory.get(key)
+        if release is None and self.cache is not None:
+            release = self.cache.get(name, type_hint)
         if release is None:
-            release = self._cache[key] = self._parse(name, type_hint)
+            release = self._parse(name, type_hint)
+            if self.cache is not None:
+                self.cache.put(name, type_hint, release)
+        self._memory[key] = release
         return release
 
     def _parse(self, name: str, type_hint: str | None) -> Release:
@@ -65,7 +88,7 @@ class ReleaseParser:
 def to_release(name: str, guess: dict[str, Any]) -> Release:
     """guessit's dict as a Release."""
     other = _as_list(guess.get("other"))
-    episodes = _ints(guess.get("episode"))
+    episodes = _numbers(guess.get("episode"))
     seasons = _ints(guess.get("season"))
     year = _first_int(guess.get("year"))
     if year is not None and seasons == (year,) and not _SEASON_MARKER.search(name):
@@ -88,8 +111,9 @@ def to_release(name: str, guess: dict[str, Any]) -> Release:
         season=seasons[0] if seasons else None,
         episodes=episodes,
         air_date=air_date,
-        absolute=_ints(guess.get("absolute_episode")),
-        part=_first_int(guess.get("part")) or _first_int(guess.get("cd")) or _first_int(guess.get("disc")),
+        absolute=_numbers(guess.get("absolute_episode")),
+        part=_first_int(guess.get("part")) or _first_int(guess.get("cd")) or _first_int(guess.get("disc"))
+        or _disc(name),
         edition=", ".join(_as_list(guess.get("edition"))) or None,
         release_group=_text(group),
         resolution=_text(guess.get("screen_size")),
@@ -102,7 +126,35 @@ def to_release(name: str, guess: dict[str, Any]) -> Release:
         forced="forced" in flags,
         sdh=bool(flags & {"sdh", "cc", "hi"}),
         container=_text(guess.get("container")),
+        country=_country(guess.get("country")),
     )
+
+
+# "Disc 2", "Disk.1", "CD2", "Part 1" where guessit files them elsewhere (an alternative title).
+_DISC = re.compile(r"(?<![a-z0-9])(?:cd|dis[ck]|part|pt)[ ._-]?(\d{1,2})(?![0-9])", re.IGNORECASE)
+
+
+def _disc(name: str) -> int | None:
+    m = _DISC.search(name)
+    return int(m[1]) if m and int(m[1]) > 0 else None
+
+
+def _numbers(value: Any) -> tuple[int, ...]:
+    """guessit's episode numbers when they run one after another; none when they skip or
+    run backwards: [1, 10] from "01~10" is a range guessit did not fill, [100, 7] from
+    "Show 100 - 07" a number of the title and an episode (shapes.py reads both)."""
+    numbers = _ints(value)
+    if all(b == a + 1 for a, b in zip(numbers, numbers[1:], strict=False)):
+        return numbers
+    return ()
+
+
+def _country(value: Any) -> str | None:
+    for country in _as_list(value):
+        code = getattr(country, "alpha2", None)
+        if code:
+            return str(code)
+    return None
 
 
 def _source(value: Any, other: list[str]) -> str | None:

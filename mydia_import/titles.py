@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _ARTICLES = ("the ", "a ", "an ")
 # Apostrophes join their word ("Grey's" -> "greys"); other punctuation separates.
@@ -44,3 +45,62 @@ def normalize_title(title: str) -> str:
             text = text[len(article):]
             break
     return text.replace(" ", "")
+
+
+def spelled(title: str) -> str:
+    """A finer key than normalize_title: the article stays ("The Show" is not "Show")."""
+    return _NON_WORD.sub("", _APOSTROPHES.sub("", fold(title).replace("&", "and")))
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A title to look up for a name, and what of the name it takes up."""
+
+    text: str
+    key: str
+    takes_season: bool = False  # "Show S2" names a show whose title holds the season
+    takes_year: bool = False  # "Show 2010" as a library title
+
+
+# "Title AKA Other Title", "Title a.k.a. Other", "Title (aka Other)".
+_AKA = re.compile(r"\s*\(?\s*\b(?:aka|a\s?\.?\s?k\s?\.?\s?a)\b\.?\s+", re.IGNORECASE)
+_STAMP = re.compile(r"^\d{6}\s+")  # "221208 Show": a recording date before the title
+_PIECES = re.compile(r"\s*(?:[/|·★]|\s_\s|[\[\]【】（）])\s*")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 '!?:.,&-]*[A-Za-z0-9!?]")
+
+
+def title_variants(title: str, country: str | None = None, year: int | None = None,
+                   season: int | None = None) -> list[Variant]:
+    """The titles a name's title may stand for in the library, each with its key.
+
+    The title itself; with its country ("The Office" + US -> "The Office US") or year
+    ("Doctor Who 2005"); with its season marker ("Show S2", the way anime titles carry
+    it); each side of "AKA"; the pieces of a title that names a show twice
+    ("進撃の巨人 / Attack on Titan"); without a leading recording date.
+    """
+    pieces = [title]
+    if _AKA.search(title):
+        pieces += [p.strip(" -_.~～！!") for p in _AKA.split(title.rstrip(")"))]
+    pieces += [p.strip(" -_.~～") for p in _PIECES.split(title)]
+    if re.search(r"[^\x00-\x7f]", title):
+        pieces += [run.strip() for run in _LATIN_RUN.findall(title)]
+    if _STAMP.match(title):
+        pieces.append(_STAMP.sub("", title))
+    texts: list[tuple[str, bool, bool]] = []
+    for piece in dict.fromkeys(p for p in pieces if p):
+        texts.append((piece, False, False))
+        if re.search(r"(?i)\bS0\d$", piece):  # "Show S02" as the library's "Show S2"
+            texts.append((re.sub(r"(?i)\bS0(\d)$", r"S\1", piece), False, False))
+        if country and not piece.upper().endswith(country.upper()):
+            texts.append((f"{piece} {country}", False, False))
+        if year is not None:
+            texts.append((f"{piece} {year}", False, True))
+        if season is not None:
+            texts += [(f"{piece} S{season}", True, False), (f"{piece} S{season:02d}", True, False),
+                      (f"{piece} Season {season}", True, False)]
+    variants: dict[str, Variant] = {}
+    for text, takes_season, takes_year in texts:
+        key = normalize_title(text)
+        if key and key not in variants:
+            variants[key] = Variant(text, key, takes_season, takes_year)
+    return list(variants.values())

@@ -1,9 +1,15 @@
 """Put one file into the library: hardlink, copy, move, symlink or reflink.
 
-Copies go to a hidden temporary name beside the destination, are size-checked and fsynced, and only then get their
-final name, so no partial file is ever left at the destination (Sonarr writes in place). An existing destination is
-overwritten only with `replace=True`. A hardlink that cannot be made is an error saying what to do, or in `auto` a
-copy that the returned `Action` reports (Sonarr falls back silently).
+Copies go to a hidden temporary name beside the destination, are checked (size, or with `verify=hash` a SHA-256 of
+the bytes as they pass and of the copy read back), fsynced, and only then get their final name, so no partial file is
+ever left at the destination (Sonarr writes in place). A move across filesystems is such a copy, and the source goes
+only after the copy has its name: a crash at any point leaves the data complete in at least one place.
+
+An existing destination is overwritten only with `replace=True`, or, for upgrades, through a `Displacer`: the new file
+is prepared and verified first, then the displacer keeps the old one aside (a second name in the recycle folder), then
+the new one replaces it in one atomic rename; if that fails, the displacer undoes its part (Sonarr removes the old file
+first, before the new one is even copied). A hardlink that
+cannot be made is an error saying what to do, or in `auto` a copy that the returned `Action` reports.
 """
 
 from __future__ import annotations
@@ -11,19 +17,25 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import secrets
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+from typing import Protocol
 
+from . import faults
 from .errors import TransferError, describe_os_error
-from .models import Action, TransferMode
+from .models import Action, TransferMode, Verify
+from .permissions import Permissions, explain
 
 CHUNK = 8 * 1024 * 1024
 Progress = Callable[[int], None]
 FICLONE = 0x40049409  # _IOW(0x94, 9, int) from linux/fs.h
+TEMP_SUFFIX = ".mydia-part"
 
 # link() errors meaning "no hardlink here", after which a copy is the answer.
 _NO_LINK = {errno.EXDEV, errno.EPERM, errno.EMLINK, errno.EOPNOTSUPP}
@@ -47,8 +59,29 @@ _NO_REFLINK = (
 )
 
 
+class Displacer(Protocol):
+    """Moves the file at the destination out of the way, and back if the new one cannot take its place."""
+
+    def displace(self) -> None: ...
+    def restore(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Placed:
+    """What transfer did: the action, and the SHA-256 of the bytes when verified by hash."""
+
+    action: Action
+    digest: str | None = None
+
+
 class _Failed(Exception):
     """A failure already put in words; transfer() adds the verb and the paths."""
+
+    errno: int | None = None
+
+
+class _NoSpace(_Failed):
+    errno = errno.ENOSPC
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -74,132 +107,233 @@ def predict_action(source: Path, dest: Path, mode: TransferMode) -> Action:
     return Action(mode.value)
 
 
+def temp_name(dest: Path) -> Path:
+    """The hidden name a file is prepared under, beside its destination (so placing it is a rename).
+
+    Discovery skips hidden names; the name is cut so that the whole stays under NAME_MAX (255 bytes)."""
+    stem = os.fsdecode(os.fsencode(dest.name)[:50]) or "file"  # bytes: the name may not be UTF-8
+    return dest.with_name(f".{stem}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
 def transfer(
     source: Path, dest: Path, mode: TransferMode, *, replace: bool = False, on_bytes: Progress | None = None
 ) -> Action:
-    """Put source at dest as `mode` asks and return what was done.
+    """Put source at dest as `mode` asks and return what was done (see `place`)."""
+    return place(source, dest, mode, replace=replace, on_bytes=on_bytes).action
 
-    Raises TransferError; whatever the failure, the source is intact and no partial file is left at
-    dest. on_bytes receives the file's size in total: chunk by chunk while copying, at once otherwise.
+
+def place(
+    source: Path, dest: Path, mode: TransferMode, *, replace: bool = False, on_bytes: Progress | None = None,
+    temp: Path | None = None, verify: Verify = Verify.SIZE, perms: Permissions | None = None, reserve: int = 0,
+    displace: Displacer | None = None,
+) -> Placed:
+    """Put source at dest as `mode` asks.
+
+    Raises TransferError; whatever the failure, the source is intact, no partial file is left at dest or at
+    `temp` (the temporary name, chosen by the caller so that a journal can name it before it exists), and a
+    displaced file is back. on_bytes receives the file's size in total: chunk by chunk while copying, at once
+    otherwise. `reserve` bytes must stay free on the destination's filesystem after a copy.
     """
     source, dest = Path(source), Path(dest)
     progress = on_bytes or (lambda n: None)
+    perms = perms or Permissions()
+    temp = temp or temp_name(dest)
     action = predict_action(source, dest, mode)
+    digest = None
     try:
-        if replace and same_file(source, dest):
+        if (replace or displace) and same_file(source, dest):
             raise _Failed("the source and the destination are the same file")
-        if not replace and os.path.lexists(dest):  # fail before copying; the placement checks again
+        if not replace and displace is None and os.path.lexists(dest):  # fail early; the placement checks again
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dest))
-        _make_folder(dest.parent)
+        _make_folder(dest.parent, perms)
         if action is Action.HARDLINK:
             try:
                 size = os.stat(source).st_size
-                _create(dest, replace, lambda path: os.link(source, path))
+                _link_into_place(lambda path: os.link(source, path), dest, temp, replace, displace)
                 progress(size)
             except OSError as err:
                 if mode is not TransferMode.AUTO or err.errno not in _NO_LINK:
                     raise
                 action = Action.COPY  # the returned action tells the user it was copied
         if action in (Action.COPY, Action.REFLINK):
-            _copy(source, dest, replace, progress, clone=action is Action.REFLINK)
+            digest = _copy(source, dest, temp, replace, displace, progress, clone=action is Action.REFLINK,
+                           verify=verify, perms=perms, reserve=reserve)
         elif action is Action.MOVE:
-            _move(source, dest, replace, progress)
+            digest = _move(source, dest, temp, replace, displace, progress, verify, perms, reserve)
         elif action is Action.SYMLINK:
             target = os.path.abspath(source)
             size = os.stat(target).st_size  # refuse to make a dangling link
-            _create(dest, replace, lambda path: os.symlink(target, path))
+            _link_into_place(lambda path: os.symlink(target, path), dest, temp, replace, displace)
             progress(size)
     except (_Failed, OSError) as err:
-        raise _error(action, err, source, dest) from err
-    return action
+        raise _error(action, err, source, dest, reserve) from err
+    return Placed(action, digest)
 
 
-def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path) -> TransferError:
+def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path, reserve: int) -> TransferError:
     """The TransferError for err, with a reason the user can act on."""
     cause = err.__cause__ if isinstance(err, _Failed) else err
     reason: str | OSError = str(err) if isinstance(err, _Failed) else err
     code = getattr(err, "errno", None)
     if isinstance(err, FileExistsError):
         reason = "the destination already exists"
-    elif code == errno.ENOSPC:
-        with contextlib.suppress(OSError):
+    elif code == errno.ENOSPC and not isinstance(err, _NoSpace):
+        with contextlib.suppress(OSError):  # the partial copy is gone: free is what there is to work with
             folder = _nearest_folder(dest)
-            need, free = _human(os.stat(source).st_size), _human(shutil.disk_usage(folder).free)
-            reason = f"no space left on the device: the file needs {need}, {folder} has {free} free"
+            reason = _no_space(folder, os.stat(source).st_size, shutil.disk_usage(folder).free, reserve)
     elif action is Action.HARDLINK and code in _LINK_HINTS:
         reason = _LINK_HINTS[code]
+    elif isinstance(err, OSError) and code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        path = Path(err.filename) if err.filename else dest
+        reading = os.path.abspath(path) == os.path.abspath(source) and code != errno.EROFS
+        reason = explain(err, path=path, reading=reading) or reason
     error = TransferError(_VERBS[action], reason, source, dest)
     if isinstance(cause, OSError):
         error.os_error = cause  # keep the errno for callers even when the text is ours
+    elif isinstance(err, _NoSpace):
+        error.os_error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     return error
 
 
-def _make_folder(folder: Path) -> None:
+def _no_space(folder: Path, need: int, free: int, reserve: int) -> str:
+    margin = f" (plus {_human(reserve)} that must stay free, [import] min_free_mb)" if reserve else ""
+    missing = max(need + reserve - free, 1)
+    return (f"no space left on the device: the file needs {_human(need)}{margin}, {folder} has {_human(free)} free; "
+            f"free at least {_human(missing)} there (or choose a library folder on a bigger disk); "
+            "the source is untouched")
+
+
+def _check_space(folder: Path, size: int, reserve: int) -> None:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return  # the copy itself will say so if there is no room
+    if free < size + reserve:
+        raise _NoSpace(_no_space(folder, size, free, reserve))
+
+
+def _make_folder(folder: Path, perms: Permissions) -> None:
+    """Create folder and its missing parents, each with the configured mode and group."""
+    missing = []
+    current = folder
+    while not os.path.isdir(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    try:
+        for path in reversed(missing):
+            try:
+                os.mkdir(path)
+            except FileExistsError:
+                if not os.path.isdir(path):
+                    raise
+                continue  # another run made it meanwhile
+            perms.apply_folder(path)
     except (FileExistsError, NotADirectoryError) as err:
         raise _Failed(f"cannot create the folder {folder}: a file is in the way") from err
 
 
-def _create(dest: Path, replace: bool, make: Callable[[Path], None]) -> None:
-    """Make a (sym)link at dest; over an existing dest only when replace, atomically."""
-    if not replace:
+def _link_into_place(make: Callable[[Path], None], dest: Path, temp: Path, replace: bool,
+                     displace: Displacer | None) -> None:
+    """Make a (sym)link at dest; over an existing dest only when replace or displace, atomically."""
+    if not replace and displace is None:
         make(dest)  # link() and symlink() refuse an existing dest themselves
         return
-    tmp = _temp_name(dest)
+    make(temp)
     try:
-        make(tmp)
-        os.replace(tmp, dest)
+        _place_temp(temp, dest, replace, displace)
     except BaseException:
-        _remove(tmp)
+        _remove(temp)
         raise
 
 
-def _move(source: Path, dest: Path, replace: bool, progress: Progress) -> None:
+def _place_temp(temp: Path, dest: Path, replace: bool, displace: Displacer | None) -> None:
+    """Give the prepared temp its final name: the last step, after which the file is in the library."""
+    if displace is None:
+        _rename(temp, dest, replace)
+        return
+    displace.displace()
+    faults.point("displaced")
+    try:
+        os.replace(temp, dest)  # atomic: the name holds the old file, then the new one
+    except BaseException:
+        with contextlib.suppress(Exception):  # else the journal still knows where the old file is
+            displace.restore()
+        raise
+
+
+def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displacer | None, progress: Progress,
+          verify: Verify, perms: Permissions, reserve: int) -> str | None:
     size = os.stat(source).st_size
     if same_filesystem(source, dest):
         try:
-            _rename(source, dest, replace)
+            if displace is None:
+                _rename(source, dest, replace)
+            else:
+                _place_temp(source, dest, False, displace)
         except OSError as err:
             if err.errno != errno.EXDEV:  # e.g. two bind mounts of one filesystem: copy below
                 raise
         else:
             _fsync_folder(dest.parent)
+            with contextlib.suppress(OSError):  # the move is done; a mode it cannot get is no reason to undo it
+                perms.apply_file(dest)
             progress(size)
-            return
+            return None
     # Across filesystems: the complete copy is durable at dest before the source goes.
-    _copy(source, dest, replace, progress)
+    digest = _copy(source, dest, temp, replace, displace, progress, verify=verify, perms=perms, reserve=reserve)
+    faults.point("move-copied")
     try:
         os.unlink(source)
     except OSError as err:
         if not os.path.lexists(source):
             raise
         _remove(dest)  # take the copy back: the source is still there
-        raise _Failed(f"{describe_os_error(err)} when removing the source; the copy was taken back") from err
+        if displace is not None:
+            displace.restore()
+        why = explain(err, path=source, reading=False) or describe_os_error(err)
+        raise _Failed(f"{why} (when removing the source; the copy was taken back)") from err
+    return digest
 
 
-def _copy(source: Path, dest: Path, replace: bool, progress: Progress, *, clone: bool = False) -> None:
-    tmp = _temp_name(dest)
+def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displacer | None, progress: Progress, *,
+          clone: bool = False, verify: Verify = Verify.SIZE, perms: Permissions | None = None,
+          reserve: int = 0) -> str | None:
+    digest = None
     try:
         with contextlib.ExitStack() as opened:
             src = os.open(source, os.O_RDONLY)
             opened.callback(os.close, src)
-            dst = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            before = os.fstat(src)
+            size = before.st_size
+            if not clone:  # a clone shares the source's blocks
+                _check_space(dest.parent, size, reserve)
+            dst = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             opened.callback(os.close, dst)
-            size = os.fstat(src).st_size
             if clone:
                 _clone(src, dst)
                 progress(size)
+            elif verify is Verify.HASH:
+                digest = _copy_hashing(src, dst, progress)
             else:
                 _copy_bytes(src, dst, progress)
             if (written := os.fstat(dst).st_size) != size:
                 raise _Failed(f"the copy has {written} bytes, the source had {size}; is it still being written?")
+            after = os.fstat(src)
+            if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+                raise _Failed("the source changed while it was copied; is it still being written?")
             os.fsync(dst)
-        _rename(tmp, dest, replace)
+        if digest is not None:
+            _check_digest(temp, digest)
+        if perms is not None:
+            perms.apply_file(temp)
+        faults.point("copied")
+        _place_temp(temp, dest, replace, displace)
     except BaseException:
-        _remove(tmp)  # also on Ctrl-C and on errors raised by the progress callback
+        _remove(temp)  # also on Ctrl-C and on errors raised by the progress callback
         raise
+    faults.point("placed")
     _fsync_folder(dest.parent)
+    return digest
 
 
 def _copy_bytes(src: int, dst: int, progress: Progress) -> None:
@@ -215,9 +349,8 @@ def _copy_bytes(src: int, dst: int, progress: Progress) -> None:
             elif ways[0] == "sendfile":
                 n = os.sendfile(dst, src, None, CHUNK)
             else:
-                data = chunk = os.read(src, CHUNK)
-                while data:  # write() may take less than it is given
-                    data = data[os.write(dst, data) :]
+                chunk = os.read(src, CHUNK)
+                _write_all(dst, chunk)
                 n = len(chunk)
         except OSError as err:
             if len(ways) > 1 and err.errno in _NO_KERNEL_COPY:
@@ -226,7 +359,49 @@ def _copy_bytes(src: int, dst: int, progress: Progress) -> None:
             raise
         if n == 0:
             return
+        faults.point("copy-chunk")
         progress(n)
+
+
+def _copy_hashing(src: int, dst: int, progress: Progress) -> str:
+    """Copy through Python, hashing each chunk as it passes: the source is read once.
+
+    The kernel's copy_file_range never hands the bytes to Python, so verify=hash
+    gives up that fast path (and a server-side copy on NFS or SMB) for this loop.
+    """
+    digest = hashlib.sha256()
+    while chunk := os.read(src, CHUNK):
+        digest.update(chunk)
+        _write_all(dst, chunk)
+        faults.point("copy-chunk")
+        progress(len(chunk))
+    return digest.hexdigest()
+
+
+def _check_digest(path: Path, expected: str) -> None:
+    """Read the synced copy back and compare its hash with the source's."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if isinstance(os, ModuleType) and hasattr(os, "posix_fadvise"):
+            # Drop the cached pages so the read comes from the disk (or the NAS), not from
+            # the memory that was just written; a best effort, some filesystems ignore it.
+            with contextlib.suppress(OSError):
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        digest = hashlib.sha256()
+        while chunk := os.read(fd, CHUNK):
+            digest.update(chunk)
+    finally:
+        os.close(fd)
+    if digest.hexdigest() != expected:
+        raise _Failed(f"the copy reads back different bytes than the source had (SHA-256 {digest.hexdigest()[:12]}… "
+                      f"instead of {expected[:12]}…): the disk, the network or the memory damaged it; "
+                      "the copy was removed, check the destination's storage")
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:  # write() may take less than it is given
+        view = view[os.write(fd, view):]
 
 
 def _clone(src: int, dst: int) -> None:
@@ -255,6 +430,7 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
             raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(dest)) from err
         os.rename(src, dest)
         return
+    faults.point("linked")  # both names hold the file: a crash here loses nothing
     try:
         os.unlink(src)
     except BaseException:
@@ -272,12 +448,6 @@ def _fsync_folder(folder: Path) -> None:
             raise
     finally:
         os.close(fd)
-
-
-def _temp_name(dest: Path) -> Path:
-    # Hidden (discovery skips it), next to dest so that placing it is a rename on one
-    # filesystem; the name is cut so that the whole stays under NAME_MAX (255 bytes).
-    return dest.with_name(f".{dest.name[:50]}.{secrets.token_hex(4)}.mydia-part")
 
 
 def _remove(path: Path) -> None:

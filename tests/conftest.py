@@ -140,7 +140,8 @@ def write_config(
         lines.append(f"tv = {json.dumps(str(tv))}")
     if downloads is not None:
         lines += ["", "[downloads]", f"path = {json.dumps(str(downloads))}"]
-    lines += ["", "[import]", f'mode = "{mode}"', f'conflict = "{conflict}"', ""]
+    # min_age = 0: the tests write their downloads a moment before they scan them.
+    lines += ["", "[import]", f'mode = "{mode}"', f'conflict = "{conflict}"', "min_age = 0", ""]
     return write_text(path, "\n".join(lines))
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 import tomllib
 from pathlib import Path
 
@@ -108,7 +110,9 @@ def test_init_then_load_then_scan_works(tmp_path, isolated_env):
                                "--downloads", str(downloads), "--db", str(tmp_path / "lib.db")]), 0)
     library_json = write_text(tmp_path / "lib.json", json.dumps(E2E_LIBRARY))
     expect(runner.invoke(app, [*base, "library", "load", str(library_json)]), 0)
-    make_episode_release(downloads)
+    episode = make_episode_release(downloads)
+    an_hour_ago = time.time() - 3600  # a finished download, older than [import] min_age
+    os.utime(episode, (an_hour_ago, an_hour_ago))
     plan = json.loads(expect(runner.invoke(app, [*base, "--json", "scan", "--dry-run"]), 0).stdout)
     assert [f["status"] for f in plan["files"]] == ["planned"]
     expect(runner.invoke(app, [*base, "-q", "scan"]), 0)
@@ -137,7 +141,7 @@ def test_config_show_json_gives_values_and_origins(workspace, monkeypatch):
     document = ws.json("config", "show")
     assert document["config_file"] == str(ws.config) and document["config_file_exists"] is True
     values = document["values"]
-    assert set(values) == {"library", "downloads", "import", "naming"}
+    assert {"library", "downloads", "import", "naming"} <= set(values)  # and the clients' sections
     assert values["library"]["movies"] == {"value": str(ws.movies), "origin": str(ws.config)}
     assert values["library"]["database"] == {"value": str(ws.db), "origin": str(ws.config)}
     assert values["import"]["mode"] == {"value": "copy", "origin": str(ws.config)}
@@ -270,13 +274,14 @@ def test_identify_json_shape_for_a_match_and_a_miss(workspace):
     assert set(document) == {"names"}
     hit, miss = document["names"]
     for entry in (hit, miss):
-        assert set(entry) == {"name", "parse", "media_item", "episodes", "reason"}
+        # The contract's keys, plus the tool's own (note, candidates; edition, country).
+        assert set(entry) == {"name", "parse", "media_item", "episodes", "reason", "note", "candidates"}
         assert set(entry["parse"]) == {"type", "title", "year", "season", "episodes", "air_date", "absolute",
-                                       "part", "release_group", "resolution"}
+                                       "part", "release_group", "resolution", "edition", "country"}
     assert hit["name"] == "Breaking.Bad.S01E02.720p.HDTV.x264-CTU"
     assert hit["parse"] == {"type": "episode", "title": "Breaking Bad", "year": None, "season": 1,
                             "episodes": [2], "air_date": None, "absolute": [], "part": None,
-                            "release_group": "CTU", "resolution": "720p"}
+                            "release_group": "CTU", "resolution": "720p", "edition": None, "country": None}
     assert {k: hit["media_item"][k] for k in ("type", "title", "year")} == {
         "type": "tv_show", "title": "Breaking Bad", "year": 2008}
     assert hit["episodes"] == [{"season": 1, "episode": 2}] and hit["reason"] is None
@@ -409,3 +414,24 @@ def test_init_creates_the_database_the_environment_names(tmp_path, isolated_env,
 
     assert result.exit_code == 0, result.output
     assert database.is_file()
+
+
+def test_config_show_lists_path_maps_and_masks_media_server_tokens(tmp_path, isolated_env):
+    config = tmp_path / "config.toml"
+    config.write_text(
+        '[[path_map]]\nremote = "/downloads"\nlocal = "/data/torrents"\n\n'
+        '[[media_servers]]\nkind = "plex"\nurl = "http://127.0.0.1:32400"\ntoken = "s3cret-token"\n'
+    )
+
+    result = CliRunner().invoke(app, ["--config", str(config), "config", "show", "--json"])
+
+    assert result.exit_code == 0, result.output
+    tables = json.loads(result.stdout)["tables"]
+    assert tables["path_map"] == [{"remote": "/downloads", "local": "/data/torrents"}]
+    assert tables["media_servers"][0]["token"] == "********"
+    assert "s3cret-token" not in result.stdout
+
+
+def test_identify_shows_a_note_in_the_table(workspace):
+    out = workspace.ok("identify", "Breaking.Bad.S01E02.720p-GRP/Breaking.Bad.S01E03.720p-GRP.mkv").stdout
+    assert "reason or note" in out and "note: the file name says S01E03" in " ".join(out.split())

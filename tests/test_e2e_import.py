@@ -509,12 +509,14 @@ def test_conflict_skip_with_something_else_imported_exits_0(taken):
 
 
 def test_conflict_replace_puts_the_new_file_in_place(taken):
-    ws, movie, existing, _ = taken
+    ws, movie, existing, old = taken
     document = ws.json("scan", "--conflict", "replace")
     f = by_source(document)[str(movie.video)]
     assert (f["status"], f["destination"]) == ("imported", str(existing))
     assert existing.read_bytes() == movie.video.read_bytes()
-    assert ws.movie_files() == {INCEPTION}
+    # The replaced file is kept in the recycle folder, not deleted.
+    assert ws.movie_files() == {INCEPTION, f".mydia-recycle/{INCEPTION}"}
+    assert (ws.movies / ".mydia-recycle" / INCEPTION).read_bytes() == old
     assert [r["relative_path"] for r in ws.query("SELECT relative_path FROM media_files")] == [INCEPTION]
 
 

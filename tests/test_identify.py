@@ -12,9 +12,10 @@ from mydia_import.library import Library
 from mydia_import.models import Release
 from mydia_import.parse import ReleaseParser
 
-NAME_KEYS = {"name", "parse", "media_item", "episodes", "reason"}
+# The contract's keys, and the tool's own additions (note, candidates; edition, country).
+NAME_KEYS = {"name", "parse", "media_item", "episodes", "reason", "note", "candidates"}
 PARSE_KEYS = {"type", "title", "year", "season", "episodes", "air_date", "absolute", "part",
-              "release_group", "resolution"}
+              "release_group", "resolution", "edition", "country"}
 MEDIA_ITEM_KEYS = {"id", "type", "title", "year"}
 
 
@@ -51,11 +52,13 @@ def test_a_matched_episode_is_the_contract_document(library, parser):
         "name": "Breaking.Bad.S01E02.720p.HDTV.x264-CTU.mkv",
         "parse": {"type": "episode", "title": "Breaking Bad", "year": None, "season": 1, "episodes": [2],
                   "air_date": None, "absolute": [], "part": None, "release_group": "CTU",
-                  "resolution": "720p"},
+                  "resolution": "720p", "edition": None, "country": None},
         "media_item": {"id": item_id(library, "Breaking Bad", 2008), "type": "tv_show",
                        "title": "Breaking Bad", "year": 2008},
         "episodes": [{"season": 1, "episode": 2}],
         "reason": None,
+        "note": None,
+        "candidates": [],
     }
 
 
@@ -65,11 +68,13 @@ def test_a_matched_movie_is_the_contract_document(library, parser):
         "name": "Inception.2010.CD2.1080p.BluRay.x264-SPARKS.mkv",
         "parse": {"type": "movie", "title": "Inception", "year": 2010, "season": None, "episodes": [],
                   "air_date": None, "absolute": [], "part": 2, "release_group": "SPARKS",
-                  "resolution": "1080p"},
+                  "resolution": "1080p", "edition": None, "country": None},
         "media_item": {"id": item_id(library, "Inception", 2010), "type": "movie", "title": "Inception",
                        "year": 2010},
         "episodes": [],
         "reason": None,
+        "note": None,
+        "candidates": [],
     }
 
 
@@ -80,6 +85,7 @@ def test_an_unmatched_name_has_no_item_no_episodes_and_a_reason(library, parser)
     assert result["reason"] == ("ambiguous: 'Dune (1984)' and 'Dune (2021)' both fit; "
                                 "add the year to the name or an alias to one of them")
     assert result["parse"]["title"] == "Dune"
+    assert [(c["title"], c["year"]) for c in result["candidates"]] == [("Dune", 1984), ("Dune", 2021)]
 
 
 def test_a_name_without_a_title_still_shows_its_parse(library, parser):
@@ -177,4 +183,26 @@ def test_without_a_parser_one_is_made(library):
 def test_parse_json_of_a_bare_release_is_all_empty():
     assert parse_json(Release("x")) == {
         "type": None, "title": None, "year": None, "season": None, "episodes": [], "air_date": None,
-        "absolute": [], "part": None, "release_group": None, "resolution": None}
+        "absolute": [], "part": None, "release_group": None, "resolution": None, "edition": None,
+        "country": None}
+
+
+def test_a_contradiction_between_a_file_and_its_folder_is_a_note(library, parser):
+    [result] = identify_names(["Breaking.Bad.S01E03.720p-GRP/Breaking.Bad.S01E04.720p-GRP.mkv"], library, parser)
+    assert result["episodes"] == [{"season": 1, "episode": 4}] and result["reason"] is None
+    assert result["note"] == ("the file name says S01E04 but its folder 'Breaking.Bad.S01E03.720p-GRP' says "
+                              "S01E03; the file's own numbers were used")
+
+
+def test_the_show_of_a_season_pack_is_its_candidate(library, parser):
+    [result] = identify_names(["Breaking.Bad.S01.1080p.WEB-DL.mkv"], library, parser)
+    assert [c["title"] for c in result["candidates"]] == ["Breaking Bad"]
+    assert "never mapped to a whole season" in result["reason"]
+
+
+def test_identify_reads_the_parse_cache_but_never_writes_it(tmp_path):
+    with Library.open(tmp_path / "db.sqlite") as lib:
+        lib.add_movie("Inception", 2010)
+        identify_names(["Inception.2010.mkv"], lib)
+    with Library.open(tmp_path / "db.sqlite") as lib:
+        assert lib.db.value("SELECT count(*) FROM import_parse_cache") == 0

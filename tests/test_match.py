@@ -452,3 +452,67 @@ def test_a_non_latin_title_never_matches_another_non_latin_title(library, parser
 def test_a_ligature_in_the_library_title_matches_its_spelled_out_release_name(library, parser):
     library.add_movie("Æon Flux", 2005)
     assert matched(identify(library, parser, "Aeon.Flux.2005.1080p.BluRay.mkv"))[0] == "Æon Flux"
+
+
+# --- fuzzy titles, only where unambiguous --------------------------------------------------
+
+def test_a_slip_of_spelling_is_forgiven_with_the_score_in_a_note(library, parser):
+    library.add_show("Shingeki no Kyoujin", 2013, seasons={1: 3})
+    ident = identify(library, parser, "Shingeki.no.Kyojin.S01E02.1080p.mkv")
+    assert matched(ident)[:2] == ("Shingeki no Kyoujin", 2013)
+    assert ident.note.startswith("the title 'Shingeki no Kyojin' is not in the library; the closest, "
+                                 "'Shingeki no Kyoujin', was taken (similarity ")
+
+
+@pytest.mark.parametrize("title, name", [
+    ("World War Z 2", "World.War.Z.2013.mkv"),  # other numbers: a sequel, not a slip
+    ("Movie Movie", "G.I.Movie.Movie.2013.mkv"),  # other first letters
+    ("Heat", "Heet.1995.mkv"),  # too short to compare loosely
+])
+def test_a_title_is_not_taken_loosely_where_it_could_be_another_item(library, parser, title, name):
+    library.add_movie(title)
+    assert identify(library, parser, name).match is None
+
+
+def test_two_titles_about_as_close_are_not_taken_loosely(library, parser):
+    library.add_show("Shingeki no Kyoujin", 2013, seasons={1: 3})
+    library.add_show("Shingeki no Kyojinn", 2014, seasons={1: 3})
+    assert identify(library, parser, "Shingeki.no.Kyojin.S01E02.mkv").match is None
+
+
+# --- readings the library settles ----------------------------------------------------------
+
+def test_a_number_in_a_title_is_the_title_when_the_library_has_it(library, parser):
+    library.load({"shows": [
+        {"title": "Show", "episodes": [{"season": 1, "episode": n, "absolute": n} for n in (7, 100)]},
+        {"title": "Show 100", "episodes": [{"season": 1, "episode": 7, "absolute": 7}]}]})
+    assert matched(identify(library, parser, "[Group] Show 100 - 07 [1080p].mkv"))[:1] == ("Show 100",)
+
+
+def test_a_title_without_a_year_prefers_the_item_without_one(library, parser):
+    library.add_show("Skins", tmdb_id=4, seasons={1: 2})
+    library.add_show("Skins", 2011, tmdb_id=5, seasons={1: 2})
+    assert matched(identify(library, parser, "Skins.S01E01.mkv"))[:2] == ("Skins", None)
+    assert matched(identify(library, parser, "Skins.2011.S01E01.mkv"))[:2] == ("Skins", 2011)
+
+
+def test_the_title_spelled_as_the_name_spells_it_wins(library, parser):
+    library.add_show("The Bridge", 2011, tmdb_id=1, seasons={1: 2})
+    library.add_show("Bridge", 2011, tmdb_id=2, seasons={1: 2})
+    assert matched(identify(library, parser, "The.Bridge.2011.S01E01.mkv"))[0] == "The Bridge"
+    assert matched(identify(library, parser, "Bridge.2011.S01E01.mkv"))[0] == "Bridge"
+
+
+def test_a_country_alias_chooses_between_two_shows(library, parser):
+    library.add_show("The Office", 2001, aliases=["The Office UK"], tmdb_id=1, seasons={1: 6})
+    library.add_show("The Office", 2005, aliases=["The Office US"], tmdb_id=2, seasons={1: 6})
+    assert matched(identify(library, parser, "The.Office.US.S01E01.mkv"))[:2] == ("The Office", 2005)
+    assert matched(identify(library, parser, "The.Office.UK.S01E01.mkv"))[:2] == ("The Office", 2001)
+    assert identify(library, parser, "The.Office.S01E01.mkv").match is None
+
+
+def test_a_file_without_a_season_in_a_multi_season_pack_is_not_guessed(library, parser):
+    library.add_show("Lost", 2004, seasons={1: 5, 2: 5})
+    reason = unmatched(identify(library, parser, "E04.mkv", "Lost.S01-S02.1080p"))
+    assert "holds seasons 1-2" in reason
+    assert matched(identify(library, parser, "Lost.S02E04.mkv", "Lost.S01-S02.1080p"))[3] == ((2, 4),)

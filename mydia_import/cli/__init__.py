@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import sys
 
-from mydia_import.cli import history, importing, library, setup  # noqa: F401  (they register commands)
+from mydia_import.cli import history, hook, importing, library, setup, undo  # noqa: F401  (they register commands)
 from mydia_import.cli._app import app
 from mydia_import.errors import MydiaImportError
+from mydia_import.pathtext import display
 
 __all__ = ["app", "main"]
 
@@ -25,5 +26,5 @@ def main() -> None:
 def fail(message: str, code: int) -> None:
     if "--json" in sys.argv[1:]:
         print(json.dumps({"error": message, "exit_code": code}))
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {display(message)}", file=sys.stderr)  # one line, even for names that are not UTF-8
     sys.exit(code)

@@ -10,7 +10,7 @@ import typer
 
 from mydia_import.cli._app import JsonFlag, QuietFlag, VerboseFlag, app, env_of
 from mydia_import.errors import ConfigError
-from mydia_import.models import ConflictPolicy, TransferMode
+from mydia_import.models import ConflictPolicy, TransferMode, Verify
 
 DryRunFlag = Annotated[bool, typer.Option("--dry-run", help="Decide everything and print the plan; change nothing.")]
 ModeOption = Annotated[TransferMode | None, typer.Option(
@@ -19,6 +19,11 @@ ModeOption = Annotated[TransferMode | None, typer.Option(
 ConflictOption = Annotated[ConflictPolicy | None, typer.Option(
     "--conflict", case_sensitive=False,
     help="When the destination holds a different file (default: [import] conflict).",
+)]
+VerifyOption = Annotated[Verify | None, typer.Option(
+    "--verify", case_sensitive=False,
+    help="Check each copy by size, or by hash: SHA-256 of the source as it is read and of the copy read back "
+    "(default: [import] verify).",
 )]
 
 
@@ -31,6 +36,7 @@ def scan(
     dry_run: DryRunFlag = False,
     mode: ModeOption = None,
     conflict: ConflictOption = None,
+    verify: VerifyOption = None,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
@@ -43,7 +49,7 @@ def scan(
             "no downloads folder given; pass one (mydia-import scan DIR) or set [downloads] path "
             f"in {env.settings().config_path}"
         )
-    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict)
+    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify)
 
 
 @app.command("import")
@@ -54,21 +60,23 @@ def import_(
     dry_run: DryRunFlag = False,
     mode: ModeOption = None,
     conflict: ConflictOption = None,
+    verify: VerifyOption = None,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
 ) -> None:
     """Import these files or folders."""
     env = env_of(ctx, json_mode, quiet, verbose)
-    _run(env, tuple(paths), scan=False, dry_run=dry_run, mode=mode, conflict=conflict)
+    _run(env, tuple(paths), scan=False, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify)
 
 
-def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict) -> None:
+def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None) -> None:
     from mydia_import import importer
     from mydia_import.config import with_overrides
 
     settings = with_overrides(env.settings(), "flag --mode", mode=mode)
     settings = with_overrides(settings, "flag --conflict", conflict=conflict)
+    settings = with_overrides(settings, "flag --verify", verify=verify)
     ui = env.ui()
     request = importer.Request(
         paths=paths, mode=settings.mode, conflict=settings.conflict, scan=scan, dry_run=dry_run,
@@ -77,7 +85,19 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict) -> None:
                    "conflict": str(settings.conflict), "dry_run": dry_run},
     )
     library = env.library(must_exist=dry_run)
-    report = importer.run(request, settings, library, listener=None if dry_run else ui.listener())
+    from mydia_import.cli.hook import run_logged  # log file, clean-up, media servers, notifications
+    from mydia_import.locking import Busy
+
+    try:
+        report = run_logged(env, request, settings, library, ui)
+    except Busy as busy:
+        if not scan:
+            raise
+        # cron: another run is at work; this scan has nothing to report and the next one catches up.
+        ui.message(busy.message)
+        if env.json_mode:
+            ui.emit_json({"job": None, "dry_run": False, "files": [], "summary": {}, "message": busy.message})
+        raise typer.Exit(0) from None
     ui.report(report)
     raise typer.Exit(report.exit_code())
 
@@ -101,8 +121,9 @@ def identify(
     if env.json_mode:
         ui.emit_json({"names": results})
         return
-    ui.table(None, ("name", "parsed as", "match", "reason"), (
-        (r["name"], _parse_summary(r["parse"]), _match_summary(r), r["reason"] or "") for r in results
+    ui.table(None, ("name", "parsed as", "match", "reason or note"), (
+        (r["name"], _parse_summary(r["parse"]), _match_summary(r),
+         r["reason"] or (f"note: {r['note']}" if r["note"] else "")) for r in results
     ))
 
 
@@ -113,8 +134,14 @@ def _parse_summary(parse: dict) -> str:
     if parse["season"] is not None or parse["episodes"]:
         season = parse["season"] if parse["season"] is not None else "?"
         parts.append(f"S{season}E{','.join(map(str, parse['episodes'])) or '?'}")
+    if parse["absolute"]:
+        parts.append("#" + ",".join(map(str, parse["absolute"])))
     if parse["air_date"]:
         parts.append(parse["air_date"])
+    if parse.get("part"):
+        parts.append(f"part {parse['part']}")
+    if parse.get("edition"):
+        parts.append(f"({parse['edition']})")
     return " ".join(parts)
 
 

@@ -1,4 +1,4 @@
-"""`library load | add movie | add show | list`: what the library knows."""
+"""`library load | add movie | add show | list | adopt`: what the library knows."""
 
 from __future__ import annotations
 
@@ -92,6 +92,54 @@ def list_items(
          r["episodes"] if r["type"] == "tv_show" else "", r["files"]) for r in rows
     ))
     ui.message(f"{len(rows)} item(s)")
+
+
+@library_app.command("adopt")
+def adopt(
+    ctx: typer.Context,
+    folder: Annotated[Path, typer.Argument(
+        help="An organised library folder (Title (Year)/..., Show (Year)/Season 01/...).")],
+    type_: Annotated[str | None, typer.Option(
+        "--type", help="The library's type: movies, series or mixed (default: from what the folder holds).",
+    )] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")] = False,
+    json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
+) -> None:
+    """Record an already organised library (items, episodes, files), moving nothing."""
+    from mydia_import.adopt import adopt as adopt_folder
+
+    env = env_of(ctx, json_mode, quiet, verbose)
+    if type_ not in (None, "movies", "series", "mixed"):
+        raise typer.BadParameter("must be movies, series or mixed", param_hint="--type")
+    if not folder.is_dir():
+        raise LibraryError(f"{folder} is not a folder; name the library folder to adopt "
+                           "(for example your Movies folder)")
+    report = adopt_folder(folder, env.library(must_exist=dry_run), root_type=type_, dry_run=dry_run)
+    ui = env.ui()
+    if env.json_mode:
+        ui.emit_json(report.to_json())
+        raise typer.Exit(report.exit_code())
+    shown = report.files if env.verbose else [f for f in report.files if f.status == "skipped"]
+    if shown:
+        ui.table(None, ("file", "status", "item", "reason"), (
+            (str(f.path.relative_to(folder.absolute())) if f.path.is_relative_to(folder.absolute()) else str(f.path),
+             f.status, _adopted_label(f), f.reason or "") for f in shown))
+    summary = report.to_json()["summary"]
+    done = "would record" if dry_run else "recorded"
+    ui.message(
+        f"{folder}: {done} {summary['planned'] if dry_run else summary['recorded']} file(s), "
+        f"{summary['already_recorded']} already recorded, {summary['skipped']} not placed; "
+        f"{summary['items_added']} item(s) and {summary['episodes_added']} episode(s) "
+        f"{'to add' if dry_run else 'added'}"
+    )
+    raise typer.Exit(report.exit_code())
+
+
+def _adopted_label(adopted) -> str:
+    if adopted.item is None:
+        return ""
+    codes = " ".join(e.code() for e in adopted.episodes)
+    return f"{adopted.item.label()} {codes}".strip()
 
 
 def _season(text: str) -> tuple[int, int]:

@@ -78,11 +78,12 @@ def show(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """The merged configuration and where each value came from."""
-    from mydia_import.config import describe
+    from mydia_import.config import describe, describe_tables
 
     env = env_of(ctx, json_mode, quiet, verbose)
     settings = env.settings()
     rows = describe(settings)
+    tables = describe_tables(settings)
     ui = env.ui()
     if env.json_mode:
         values: dict[str, dict[str, dict[str, object]]] = {}
@@ -90,14 +91,20 @@ def show(
             values.setdefault(section, {})[key] = {
                 "value": str(value) if isinstance(value, Path) else value, "origin": origin,
             }
+        lists: dict[str, list[dict[str, object]]] = {}
+        for name, _, entry in tables:
+            lists.setdefault(name, []).append(entry)
         ui.emit_json({"config_file": str(settings.config_path),
-                      "config_file_exists": settings.config_path.exists(), "values": values})
+                      "config_file_exists": settings.config_path.exists(), "values": values,
+                      "tables": lists})
         return
     exists = "" if settings.config_path.exists() else " (does not exist: defaults apply)"
     ui.message(f"config file: {settings.config_path}{exists}")
     ui.table(None, ("key", "value", "from"), (
         (f"[{section}] {key}", "" if value is None else value, origin) for section, key, value, origin in rows
     ))
+    for name, n, entry in tables:
+        ui.table(f"[[{name}]] #{n}", ("key", "value"), entry.items())
 
 
 def _env_config_path() -> Path | None:

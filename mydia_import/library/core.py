@@ -13,8 +13,11 @@ from pathlib import Path, PurePath
 from types import TracebackType
 from typing import Any
 
+from mydia_import.errors import LibraryError
 from mydia_import.library import catalog, files, jobs, lookup, roots
 from mydia_import.library.db import Database
+from mydia_import.library.journal import Journal
+from mydia_import.library.parsecache import ParseCache
 from mydia_import.library.results import ItemSummary, JobFile, JobSummary, LoadSummary, StoredFile
 from mydia_import.models import (
     EpisodeRef,
@@ -25,6 +28,7 @@ from mydia_import.models import (
     MediaType,
     Release,
 )
+from mydia_import.parse import guessit_version
 
 
 class Library:
@@ -33,6 +37,8 @@ class Library:
     def __init__(self, db: Database):
         self.db = db
         self._files = files.Files(db)
+        self._parse_caches: list[ParseCache] = []
+        self.journal = Journal(db)  # import_transfers: what each job put into the library
         db.ensure_schema()
         lookup.sync_title_index(db)
 
@@ -51,7 +57,17 @@ class Library:
         return cls(Database.memory())
 
     def close(self) -> None:
+        for cache in self._parse_caches:
+            with contextlib.suppress(LibraryError):  # a cache is worth no failed close
+                cache.flush()
         self.db.close()
+
+    def parse_cache(self, writable: bool = True) -> ParseCache:
+        """The names guessit already read (import_parse_cache), for a ReleaseParser;
+        what it learns is written in batches and when the library closes."""
+        cache = ParseCache(self.db, guessit_version(), writable)
+        self._parse_caches.append(cache)
+        return cache
 
     def __enter__(self) -> Library:
         return self
@@ -110,6 +126,15 @@ class Library:
     def find_episodes(self, item_id: str, season: int, numbers: Sequence[int]) -> list[EpisodeRef]:
         return lookup.find_episodes(self.db, item_id, season, numbers)
 
+    def title_keys(self, type: MediaType) -> dict[str, list[str]]:
+        return lookup.title_keys(self.db, type)
+
+    def tmdb_id(self, item_id: str) -> int | None:
+        return lookup.tmdb_id(self.db, item_id)
+
+    def expected_runtime(self, match: Match) -> float | None:
+        return lookup.expected_runtime(self.db, match.item.id, [e.id for e in match.episodes])
+
     def find_episodes_by_air_date(self, item_id: str, date: dt.date) -> list[EpisodeRef]:
         return lookup.find_episodes_by_air_date(self.db, item_id, date)
 
@@ -133,6 +158,20 @@ class Library:
 
     def delete_file(self, media_file_id: str) -> bool:
         return self._files.delete(media_file_id)
+
+    def file_snapshot(self, media_file_id: str) -> dict[str, Any] | None:
+        return self._files.snapshot(media_file_id)
+
+    def restore_file(self, snapshot: Mapping[str, Any]) -> bool:
+        return self._files.restore(snapshot)
+
+    def file_exists(self, media_file_id: str) -> bool:
+        return self._files.exists(media_file_id)
+
+    @property
+    def lock_path(self) -> Path | None:
+        """The run lock beside the database file; None for an in-memory library."""
+        return None if self.db.name == ":memory:" else Path(self.db.name + ".lock")
 
     # -- job history --------------------------------------------------------
 
@@ -160,3 +199,9 @@ class Library:
 
     def delete_job(self, job_id: str) -> bool:
         return jobs.delete_job(self.db, job_id)
+
+    def running_jobs(self) -> list[JobSummary]:
+        return jobs.running(self.db)
+
+    def job_summary_counts(self, job_id: str) -> dict[str, int]:
+        return jobs.summarize(self.db, job_id)

@@ -11,6 +11,7 @@ from mydia_import.errors import LibraryError
 from mydia_import.library.db import Database, new_id, timestamp
 from mydia_import.library.results import StoredFile
 from mydia_import.models import LibraryRoot, Match, MediaType, Release
+from mydia_import.pathtext import json_dumps
 
 _SELECT = """
 SELECT f.id, f.path, f.relative_path, f.size, f.media_item_id, f.episode_id, f.metadata,
@@ -72,7 +73,7 @@ class Files:
             "path": absolute,
             "size": size if size > 0 else None,  # Mydia's changeset wants > 0 or nothing
             "verified_at": now,
-            "metadata": json.dumps(info, default=str, ensure_ascii=False),
+            "metadata": json_dumps(info, default=str),  # a source path may not be UTF-8
             "library_path_id": root.id,
             "relative_path": relative,
             "updated_at": now,
@@ -101,6 +102,40 @@ class Files:
         """Forget one media_files row (its episode links go with it); False if unknown."""
         cursor = self.db.execute("DELETE FROM media_files WHERE id = ?", [media_file_id])
         return cursor.rowcount > 0
+
+    def snapshot(self, media_file_id: str) -> dict[str, Any] | None:
+        """The row and its episode links as they are, for `restore` (undo of a replacement)."""
+        row = self.db.row("SELECT * FROM media_files WHERE id = ?", [media_file_id])
+        if row is None:
+            return None
+        links = self.db.rows(
+            "SELECT episode_id, position FROM import_file_episodes WHERE media_file_id = ? ORDER BY position",
+            [media_file_id])
+        return {"row": row, "episodes": links}
+
+    def restore(self, snapshot: Mapping[str, Any]) -> bool:
+        """Put back a row `snapshot` took, replacing whatever row holds its path now.
+
+        False when it cannot be (its item or episode is no longer in the library)."""
+        row = dict(snapshot["row"])
+        with self.db.transaction():
+            self.db.execute("DELETE FROM media_files WHERE id = ? OR path = ?", [row["id"], row["path"]])
+            if row.get("media_item_id") and not self.db.value(
+                    "SELECT 1 FROM media_items WHERE id = ?", [row["media_item_id"]]):
+                return False
+            if row.get("episode_id") and not self.db.value(
+                    "SELECT 1 FROM episodes WHERE id = ?", [row["episode_id"]]):
+                return False
+            self.db.insert("media_files", row)
+            for link in snapshot.get("episodes") or ():
+                if self.db.value("SELECT 1 FROM episodes WHERE id = ?", [link["episode_id"]]):
+                    self.db.execute(
+                        "INSERT OR IGNORE INTO import_file_episodes (media_file_id, episode_id, position) "
+                        "VALUES (?, ?, ?)", [row["id"], link["episode_id"], link["position"]])
+        return True
+
+    def exists(self, media_file_id: str) -> bool:
+        return bool(self.db.value("SELECT 1 FROM media_files WHERE id = ?", [media_file_id]))
 
     def _row_at(self, root: LibraryRoot, relative: str) -> dict[str, Any] | None:
         absolute = str(Path(root.path) / relative)

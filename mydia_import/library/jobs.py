@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from mydia_import.errors import LibraryError
@@ -12,6 +11,7 @@ from mydia_import.library.db import Database, new_id, parse_timestamp, timestamp
 from mydia_import.library.lookup import media_ref
 from mydia_import.library.results import JobFile, JobSummary
 from mydia_import.models import Action, EpisodeRef, FileResult, Kind, Status
+from mydia_import.pathtext import db_path, db_text, json_dumps, path_from_db
 
 RUNNING = "running"
 # A job counts as failed when it says so or when any of its files failed.
@@ -42,10 +42,11 @@ def record_job_file(
                 for e in (result.match.episodes if result.match else ())]
     file_id = new_id()
     db.insert("import_job_files", {
-        "id": file_id, "job_id": job_id, "source": str(result.source),
-        "destination": str(result.destination) if result.destination else None,
+        # The source exactly (retry reads it back); reasons and names only for people.
+        "id": file_id, "job_id": job_id, "source": db_path(result.source),
+        "destination": db_path(result.destination) if result.destination else None,
         "kind": str(result.kind), "action": str(result.action), "status": str(result.status),
-        "reason": result.reason, "release_name": release_name,
+        "reason": db_text(result.reason), "release_name": db_text(release_name),
         "media_item_id": result.match.item.id if result.match else None,
         "episodes": json.dumps(episodes), "media_file_id": result.media_file_id,
         "size": result.size, "recorded_at": timestamp(precise=True),
@@ -101,13 +102,28 @@ def job_files(db: Database, job_id: str) -> list[JobFile]:
     return [_job_file(r) for r in rows]
 
 
+def running(db: Database) -> list[JobSummary]:
+    """Jobs still marked running: under the run lock, those of runs that died."""
+    return [_summary(r) for r in db.rows(_JOB_SELECT + " WHERE j.status = ? ORDER BY j.started_at",
+                                         [RUNNING])]
+
+
+def summarize(db: Database, job_id: str) -> dict[str, int]:
+    """The summary counts of a job from its recorded files."""
+    counts = {str(status): n for status, n in db.execute(
+        "SELECT status, count(*) FROM import_job_files WHERE job_id = ? GROUP BY status", [job_id]).fetchall()}
+    return {"imported": counts.get("imported", 0), "planned": counts.get("planned", 0),
+            "already_imported": counts.get("already-imported", 0), "skipped": counts.get("skipped", 0),
+            "failed": counts.get("failed", 0)}
+
+
 def delete_job(db: Database, job_id: str) -> bool:
     """Forget a job and its files (for `undo`); False if unknown."""
     return db.execute("DELETE FROM import_jobs WHERE id = ?", [job_id]).rowcount > 0
 
 
 def _json(value: Mapping[str, Any]) -> str:
-    return json.dumps(dict(value), default=str, ensure_ascii=False)
+    return json_dumps(dict(value), default=str)  # paths given by the user may not be UTF-8
 
 
 def _loads(text: str | None) -> Any:
@@ -140,8 +156,8 @@ def _job_file(row: dict[str, Any]) -> JobFile:
     recorded = parse_timestamp(row["recorded_at"])
     assert recorded is not None
     return JobFile(
-        id=row["id"], job_id=row["job_id"], source=Path(row["source"]),
-        destination=Path(row["destination"]) if row["destination"] else None,
+        id=row["id"], job_id=row["job_id"], source=path_from_db(row["source"]),
+        destination=path_from_db(row["destination"]) if row["destination"] else None,
         kind=Kind(row["kind"]), action=Action(row["action"]), status=Status(row["status"]),
         reason=row["reason"], release_name=row["release_name"],
         media_item_id=row["media_item_id"], media_item=item, episodes=episodes,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -62,6 +63,10 @@ def sync_title_index(db: Database) -> int:
     return len(stale)
 
 
+def tmdb_id(db: Database, item_id: str) -> int | None:
+    return db.value("SELECT tmdb_id FROM media_items WHERE id = ?", [item_id])
+
+
 def get_item(db: Database, item_id: str) -> MediaRef | None:
     row = db.row("SELECT id, type, title, year FROM media_items WHERE id = ?", [item_id])
     return media_ref(row) if row else None
@@ -82,6 +87,53 @@ def find_items(
         sql += " AND +type = :type"
         params["type"] = str(type)
     return [media_ref(r) for r in db.rows(sql + " ORDER BY title, year", params)]
+
+
+def title_keys(db: Database, type: MediaType) -> dict[str, list[str]]:
+    """Every title key (titles, original titles, aliases) of one type -> the items that have it;
+    what a fuzzy title comparison compares with."""
+    rows = db.rows(
+        "SELECT t.normalized AS key, t.media_item_id AS id FROM import_titles t "
+        "JOIN media_items m ON m.id = t.media_item_id WHERE m.type = :type "
+        "UNION SELECT a.normalized, a.media_item_id FROM import_aliases a "
+        "JOIN media_items m ON m.id = a.media_item_id WHERE m.type = :type",
+        {"type": str(type)},
+    )
+    keys: dict[str, list[str]] = {}
+    for row in rows:
+        keys.setdefault(row["key"], []).append(row["id"])
+    return keys
+
+
+def expected_runtime(db: Database, item_id: str, episode_ids: Sequence[str] = ()) -> float | None:
+    """Minutes a file of this item (and these episodes) should run, from the metadata Mydia
+    keeps (TMDB's `runtime`; a show's `episode_run_time`); None when unknown."""
+    item = db.row("SELECT metadata FROM media_items WHERE id = ?", [item_id])
+    meta = _json(item["metadata"]) if item else {}
+    if not episode_ids:
+        return _minutes(meta.get("runtime"))
+    marks = ", ".join("?" for _ in episode_ids)
+    rows = db.rows(f"SELECT metadata FROM episodes WHERE id IN ({marks})", list(episode_ids))
+    per_episode = [_minutes(_json(r["metadata"]).get("runtime")) for r in rows]
+    if per_episode and all(per_episode):
+        return float(sum(per_episode))  # type: ignore[arg-type]
+    show = meta.get("episode_run_time")
+    show_minutes = _minutes(show[0] if isinstance(show, list) and show else show) or _minutes(meta.get("runtime"))
+    return show_minutes * len(episode_ids) if show_minutes else None
+
+
+def _json(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _minutes(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return None
 
 
 def find_episodes(

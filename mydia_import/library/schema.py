@@ -265,11 +265,90 @@ IMPORT_JOB_FILES = Table(
     ),
 )
 
+# The transfer journal: one row per file a job puts into the library, written before
+# the first byte moves and again when the file is recorded (or rolled back). A run
+# that finds rows still "started" finishes or rolls them back (recovery.py); undo
+# reads what each row created and replaced; the next run recognises a source it
+# already imported by its identity. Paths that are not UTF-8 are stored as BLOBs.
+IMPORT_TRANSFERS = Table(
+    "import_transfers",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "job_id TEXT NOT NULL REFERENCES import_jobs(id) ON DELETE CASCADE",
+        "kind TEXT NOT NULL",
+        "operation TEXT NOT NULL",  # the action planned, or 'record' for a file only recorded
+        "action TEXT",  # what was done (auto may fall back to a copy)
+        "state TEXT NOT NULL",  # started | done | failed | rolled-back
+        "source TEXT NOT NULL",
+        "source_size INTEGER",
+        "source_mtime_ns INTEGER",
+        "source_inode INTEGER",
+        "source_dev INTEGER",
+        "destination TEXT NOT NULL",
+        "temp TEXT",
+        "dest_size INTEGER",
+        "dest_mtime_ns INTEGER",
+        "dest_inode INTEGER",
+        "digest TEXT",
+        "replaced_size INTEGER",
+        "replaced_mtime_ns INTEGER",
+        "replaced_inode INTEGER",
+        "recycled TEXT",
+        "recycle_purged_at TEXT",
+        "replaced_row TEXT",
+        "media_file_id TEXT",
+        "record TEXT",
+        "reason TEXT",
+        "started_at TEXT NOT NULL",
+        "finished_at TEXT",
+    ),
+    indexes=(
+        Index("import_transfers_source_index", ("source",)),
+        Index("import_transfers_state_index", ("state",)),
+        Index("import_transfers_job_id_index", ("job_id",)),
+        Index("import_transfers_destination_index", ("destination",)),
+        Index("import_transfers_recycled_index", ("recycled",)),  # every run's purge
+    ),
+)
+
+# Torrents imported and waiting for their clean-up in the download client (issue 6):
+# seeding towards their goal, or the client could not be reached. Re-checked by later runs.
+IMPORT_PENDING_CLEANUPS = Table(
+    "import_pending_cleanups",
+    (
+        "client TEXT NOT NULL",
+        "download_id TEXT NOT NULL",
+        "name TEXT",
+        "job_id TEXT",
+        "reason TEXT",
+        "added_at TEXT NOT NULL",
+        "checked_at TEXT",
+    ),
+    constraints=("PRIMARY KEY (client, download_id)",),
+)
+
+# Release names as guessit read them, so a name is parsed once across runs. The key
+# holds guessit's version and the tool's parse format: an upgrade of either reads anew.
+IMPORT_PARSE_CACHE = Table(
+    "import_parse_cache",
+    (
+        "parser TEXT NOT NULL",  # "guessit 4.4.0 / 1"
+        "type_hint TEXT NOT NULL",  # "" without a hint
+        "name TEXT NOT NULL",
+        "release TEXT NOT NULL",  # the Release as JSON
+        "parsed_at TEXT NOT NULL",
+    ),
+    constraints=("PRIMARY KEY (parser, type_hint, name)",),
+)
+
 TOOL_TABLES = (
+    IMPORT_PARSE_CACHE,
     IMPORT_TITLES,
     IMPORT_ALIASES,
     IMPORT_EPISODE_NUMBERS,
     IMPORT_FILE_EPISODES,
     IMPORT_JOBS,
     IMPORT_JOB_FILES,
+    IMPORT_TRANSFERS,
+    IMPORT_PENDING_CLEANUPS,
 )

@@ -1,0 +1,132 @@
+"""The log file of unattended runs (`[log] file`): plain lines, rotated by size.
+
+Cron jobs and download-client hooks have no terminal and often nobody reading
+their output; this is where they say what they did. stdlib logging's
+RotatingFileHandler keeps `backups` old files (file.1, file.2, ...) of at most
+`max_bytes` each. The logger is private to the tool and never propagates.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+from mydia_import.errors import ConfigError, describe_os_error
+from mydia_import.models import Action, FileResult, Report
+from mydia_import.progress import ProgressListener, SilentListener
+
+_FORMAT = "%(asctime)s %(process)d %(levelname)s %(message)s"
+
+
+class RunLog:
+    """One run's view of the log file; does nothing when no file is configured."""
+
+    def __init__(self, path: Path | None, max_bytes: int = 1_000_000, backups: int = 3, tag: str = ""):
+        self.path = path
+        self.tag = tag
+        self._logger: logging.Logger | None = None
+        self._handler: logging.Handler | None = None
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.handlers.RotatingFileHandler(
+                path, maxBytes=max(max_bytes, 0), backupCount=max(backups, 0), encoding="utf-8", delay=False)
+        except OSError as error:
+            raise ConfigError(f"cannot open the log file {path} ([log] file): {describe_os_error(error)}") from None
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        logger = logging.getLogger(f"mydia_import.run.{id(self)}")
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+        logger.addHandler(handler)
+        self._logger, self._handler = logger, handler
+
+    @classmethod
+    def from_settings(cls, settings, tag: str = "") -> RunLog:
+        return cls(getattr(settings, "log_file", None), getattr(settings, "log_max_bytes", 1_000_000),
+                   getattr(settings, "log_backups", 3), tag)
+
+    @property
+    def active(self) -> bool:
+        return self._logger is not None
+
+    def info(self, text: str) -> None:
+        self._write(logging.INFO, text)
+
+    def warning(self, text: str) -> None:
+        self._write(logging.WARNING, text)
+
+    def error(self, text: str) -> None:
+        self._write(logging.ERROR, text)
+
+    def report(self, report: Report) -> None:
+        counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.summary().items() if n)
+        job = f" (job {report.job_id})" if report.job_id else ""
+        self.info(f"finished{job}: {counts or 'nothing to do'}; exit code {report.exit_code()}")
+
+    def listener(self, inner: ProgressListener | None) -> ProgressListener:
+        """`inner` (the console's view), with a log line per file when the log is on."""
+        inner = inner or SilentListener()
+        return _LoggingListener(self, inner) if self.active else inner
+
+    def close(self) -> None:
+        if self._logger is not None and self._handler is not None:
+            self._logger.removeHandler(self._handler)
+            self._handler.close()
+            self._logger = self._handler = None
+
+    def _write(self, level: int, text: str) -> None:
+        if self._logger is not None:
+            # One record per line: a message never spans lines in the file.
+            for line in str(text).splitlines() or [""]:
+                self._logger.log(level, f"{self.tag}{line}" if self.tag else line)
+
+
+def file_line(result: FileResult) -> str:
+    """One plain line per file (as the console's line view prints them)."""
+    if result.status == "imported":
+        return f"imported ({result.action}): {result.source} -> {result.destination}"
+    if result.status == "already-imported":
+        return f"already imported: {result.source} -> {result.destination}"
+    return f"{result.status}: {result.source}: {result.reason}"
+
+
+class _LoggingListener:
+    def __init__(self, log: RunLog, inner: ProgressListener):
+        self.log, self.inner = log, inner
+
+    def job_started(self, files: int, total_bytes: int) -> None:
+        self.inner.job_started(files, total_bytes)
+
+    def file_started(self, source: Path, size: int, action: Action) -> None:
+        self.inner.file_started(source, size, action)
+
+    def bytes_done(self, n: int) -> None:
+        self.inner.bytes_done(n)
+
+    def file_finished(self, result: FileResult) -> None:
+        self.inner.file_finished(result)
+        level = logging.ERROR if result.status == "failed" else logging.INFO
+        self.log._write(level, file_line(result))
+
+    def job_finished(self, report: Report) -> None:
+        self.inner.job_finished(report)
+
+
+def describe_command(argv: list[str]) -> str:
+    """The command line for the log, with option values that look like secrets left out."""
+    shown = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            shown.append("********")
+            hide_next = False
+            continue
+        if any(word in arg.lower() for word in ("password", "token")):
+            shown.append(arg.split("=", 1)[0] + ("=********" if "=" in arg else ""))
+            hide_next = "=" not in arg
+            continue
+        shown.append(arg)
+    return " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(shown))

@@ -1,0 +1,245 @@
+"""SIGKILL at every step of a real run (a subprocess), then the next run: the file is complete in at
+least one place, no temporary file is left, each killed transfer is completed or rolled back, and
+the library and the database agree. The kill points are faults.point() calls, chosen through the
+MYDIA_IMPORT_TEST_CRASH environment variable; one test also kills a run from outside during a copy."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from conftest import (
+    INCEPTION,
+    MOVIE_RELEASE,
+    Workspace,
+    tree,
+    write_config,
+    write_file,
+)
+
+from mydia_import.faults import VARIABLE
+
+MIB = 1024 * 1024
+BIG = 20 * MIB  # three copy chunks (transfer.CHUNK is 8 MiB)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make_big_movie(downloads: Path, size: int = BIG) -> Path:
+    if size <= BIG:
+        return write_file(downloads / MOVIE_RELEASE / f"{MOVIE_RELEASE}.mkv", size)
+    path = downloads / MOVIE_RELEASE / f"{MOVIE_RELEASE}.mkv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as f:
+        for _ in range(size // (8 * MIB)):
+            f.write(os.urandom(8 * MIB))
+    return path
+
+
+def killed(ws: Workspace, point: str, *args: str) -> subprocess.CompletedProcess:
+    result = ws.process("import", *args, env={VARIABLE: point})
+    assert result.returncode == -signal.SIGKILL, (point, result.returncode, result.stderr)
+    return result
+
+
+def assert_library_and_database_agree(ws: Workspace, movies: Path) -> None:
+    """Every library file is complete and recorded; every record has its file; nothing half done."""
+    files = {p for p in tree(movies) if not p.startswith(".mydia-recycle/")}
+    assert not [p for p in tree(movies) if p.endswith(".mydia-part")], tree(movies)
+    rows = ws.query("SELECT relative_path, size FROM media_files")
+    assert {r["relative_path"] for r in rows} == {p for p in files if p.endswith(".mkv")}
+    for row in rows:
+        assert (movies / row["relative_path"]).stat().st_size == row["size"]
+    assert ws.query("SELECT count(*) AS n FROM import_transfers WHERE state = 'started'")[0]["n"] == 0
+    assert ws.query("SELECT count(*) AS n FROM import_jobs WHERE status = 'running'")[0]["n"] == 0
+
+
+def killed_job_lines(ws: Workspace) -> list[tuple[str, str | None]]:
+    job = ws.query("SELECT id FROM import_jobs WHERE status = 'interrupted'")
+    assert len(job) == 1
+    return [(r["status"], r["reason"]) for r in ws.query(
+        "SELECT status, reason FROM import_job_files WHERE job_id = ? AND kind = 'video'", (job[0]["id"],))]
+
+
+# --- copy ------------------------------------------------------------------------------------------
+
+# Where a copy can be killed, and whether the file had its final name by then (completed) or not
+# (rolled back: the next run imports it afresh).
+COPY_POINTS = [
+    ("journaled", False),       # the journal row is written, nothing else
+    ("copy-chunk:2", False),    # in the middle of the bytes
+    ("copied", False),          # complete and fsynced under its temporary name
+    ("linked", True),           # the final name and the temporary name both hold it
+    ("placed", True),           # renamed, the folder not yet synced
+    ("transferred", True),      # in place, not yet recorded
+    ("recorded", True),         # recorded, the run not finished
+]
+
+
+@pytest.mark.parametrize("point,landed", COPY_POINTS, ids=[p for p, _ in COPY_POINTS])
+def test_a_copy_killed_at_any_point_is_completed_or_rolled_back_by_the_next_run(workspace, point, landed):
+    ws = workspace
+    source = make_big_movie(ws.downloads)
+    before = digest(source)
+    killed(ws, point, str(source.parent), "--mode", "copy")
+    assert source.is_file() and digest(source) == before  # a copy never touches its source
+
+    result = ws.process("--json", "import", str(source.parent), "--mode", "copy")
+    assert result.returncode == 0, result.stderr
+    assert digest(ws.movies / INCEPTION) == before and digest(source) == before
+    assert_library_and_database_agree(ws, ws.movies)
+    lines = killed_job_lines(ws)
+    if point == "recorded":
+        assert lines == [("imported", None)]
+    elif landed:
+        assert lines == [("imported", "completed by the next run after this run was interrupted")]
+    else:
+        assert lines and lines[0][0] == "failed" and "rolled back" in lines[0][1]
+
+
+# --- moves ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shm_library(tmp_path: Path, isolated_env: Path):
+    """A workspace whose library is on another filesystem (tmpfs), so that a move copies."""
+    shm = Path("/dev/shm")
+    if not (shm.is_dir() and os.access(shm, os.W_OK)) or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no writable folder on a second filesystem")
+    with tempfile.TemporaryDirectory(dir=shm) as folder:
+        library = Path(folder)
+        ws = Workspace(root=tmp_path, downloads=tmp_path / "downloads", library=library,
+                       movies=library / "Movies", tv=library / "TV", db=tmp_path / "library.db",
+                       config=tmp_path / "config.toml")
+        for f in (ws.downloads, ws.movies, ws.tv):
+            f.mkdir(parents=True)
+        write_config(ws.config, database=ws.db, movies=ws.movies, tv=ws.tv, downloads=ws.downloads, mode="move")
+        import json
+
+        from conftest import E2E_LIBRARY, write_text
+        ws.ok("library", "load", str(write_text(tmp_path / "library.json", json.dumps(E2E_LIBRARY))))
+        yield ws
+
+
+MOVE_POINTS = [
+    ("copy-chunk:2", "source"),    # the copy is partial: only the source is complete
+    ("copied", "source"),
+    ("linked", "both"),            # the copy has its final name, the source is still there
+    ("move-copied", "both"),
+    ("transferred", "library"),    # the source is gone, the record not yet written
+]
+
+
+@pytest.mark.parametrize("point,where", MOVE_POINTS, ids=[p for p, _ in MOVE_POINTS])
+def test_a_move_across_filesystems_killed_at_any_point_keeps_the_data_in_one_place_at_least(
+        shm_library, point, where):
+    ws = shm_library
+    source = make_big_movie(ws.downloads)
+    before = digest(source)
+    killed(ws, point, str(source.parent))
+    dest = ws.movies / INCEPTION
+    complete = [p for p in (source, dest) if p.is_file() and digest(p) == before]
+    assert complete, "the data must be complete in one place at least"
+    assert {"source": [source], "both": [source, dest], "library": [dest]}[where] == complete
+
+    result = ws.process("import", str(source.parent))
+    assert result.returncode == 0, result.stderr
+    assert not source.exists() and digest(dest) == before  # the move is finished, once
+    assert_library_and_database_agree(ws, ws.movies)
+
+
+@pytest.mark.parametrize("point", ["linked", "transferred"])
+def test_a_move_on_one_filesystem_killed_between_link_and_unlink_loses_nothing(workspace, point):
+    ws = workspace
+    source = make_big_movie(ws.downloads, 64 * 1024)
+    before = digest(source)
+    killed(ws, point, str(source.parent), "--mode", "move")
+    assert (ws.movies / INCEPTION).is_file()
+    result = ws.process("import", str(source.parent), "--mode", "move")
+    assert result.returncode == 0, result.stderr
+    assert not source.exists() and digest(ws.movies / INCEPTION) == before
+    assert_library_and_database_agree(ws, ws.movies)
+
+
+# --- an upgrade --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("point,new_in_place", [("copied", False), ("displaced", False), ("transferred", True)])
+def test_an_upgrade_killed_at_any_point_leaves_one_good_file_in_place(workspace, point, new_in_place):
+    ws = workspace
+    old = write_file(ws.downloads / "Inception.2010.720p.HDTV.x264-OLD" / "Inception.2010.720p.HDTV.x264-OLD.mkv",
+                     2 * MIB)
+    assert ws.process("import", str(old.parent), "--mode", "copy").returncode == 0
+    old_digest = digest(old)
+    new = make_big_movie(ws.downloads)  # 1080p BluRay: better
+    killed(ws, point, str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+
+    result = ws.process("--json", "import", str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+    assert result.returncode == 0, result.stderr
+    # Either way the better file ends up in place, the old one in the recycle folder, never neither.
+    assert digest(ws.movies / INCEPTION) == digest(new)
+    recycled = ws.movies / ".mydia-recycle" / INCEPTION
+    assert digest(recycled) == old_digest
+    assert_library_and_database_agree(ws, ws.movies)
+    [row] = ws.query("SELECT resolution FROM media_files")
+    assert row["resolution"] == "1080p"
+    lines = killed_job_lines(ws)
+    assert lines[0][0] == ("imported" if new_in_place else "failed")
+
+
+def test_a_killed_upgrade_that_was_rolled_back_leaves_the_old_file_in_place(workspace):
+    ws = workspace
+    old = write_file(ws.downloads / "Inception.2010.720p.HDTV.x264-OLD" / "Inception.2010.720p.HDTV.x264-OLD.mkv",
+                     2 * MIB)
+    assert ws.process("import", str(old.parent), "--mode", "copy").returncode == 0
+    new = make_big_movie(ws.downloads)
+    killed(ws, "displaced", str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+    # Killed with the old file in place and a second name of it in the recycle folder: the
+    # name was never empty, and the new file waits complete under its temporary name.
+    recycled = ws.movies / ".mydia-recycle" / INCEPTION
+    assert digest(ws.movies / INCEPTION) == digest(old) == digest(recycled)
+    assert [p.name for p in (ws.movies / "Inception (2010)").iterdir() if p.name.endswith(".mydia-part")]
+    ws.process("history")  # reads only: settles nothing
+    result = ws.process("undo", "nonexistent-job")  # takes the lock and recovers, then refuses
+    assert result.returncode == 1
+    assert digest(ws.movies / INCEPTION) == digest(old)  # rolled back: the old file stays
+    assert not recycled.exists()
+    assert_library_and_database_agree(ws, ws.movies)
+
+
+# --- a kill from outside, during a large copy ---------------------------------------------------------
+
+
+def test_a_run_killed_from_outside_during_a_large_copy_is_recovered(workspace):
+    ws = workspace
+    source = make_big_movie(ws.downloads, 256 * MIB)
+    before = digest(source)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mydia_import", "--config", str(ws.config), "import", str(source.parent),
+         "--mode", "copy", "--verify", "hash"],
+        cwd=ws.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            partial = [p for p in ws.movies.rglob("*.mydia-part") if p.stat().st_size > 0]
+            if partial:
+                process.send_signal(signal.SIGKILL)  # mid-copy: a partial temporary file exists
+                break
+            time.sleep(0.001)
+    finally:
+        process.wait(30)
+    assert source.is_file() and digest(source) == before
+    assert not (ws.movies / INCEPTION).exists() or digest(ws.movies / INCEPTION) == before
+    result = ws.process("import", str(source.parent), "--mode", "copy")
+    assert result.returncode == 0, result.stderr
+    assert digest(ws.movies / INCEPTION) == before
+    assert_library_and_database_agree(ws, ws.movies)
