@@ -124,7 +124,7 @@ class Ui:
             table.add_row(
                 escape(display(_below(f.source, sources))), escape(display(_below(f.destination, dests))),
                 str(f.action), escape(display(f.match.label()) if f.match else ""),
-                f"[{style}]{f.status}[/]", escape(display(f.reason or "")),
+                f"[{style}]{f.status}[/]", escape(display(f.reason or f.note or "")),
             )
         self.human.print(table)
 

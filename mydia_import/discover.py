@@ -186,7 +186,8 @@ def _classify(
     if extra := _extra_evidence(folders, stem):
         kind, expected = Kind.EXTRA, False
         extra_folder = _extra_folder(folders, stem)
-        reason = f"an extra ({extra}), not the main video; extras are not imported"
+        reason = (f"an extra ({extra}), not the main video; "
+                  'set [import] extras = "import" to put extras in the library\'s extras folders')
     elif sample := _sample_evidence(folders, stem):
         reason, expected = f"looks like a sample: {sample}", False
     elif disc := _folder_named(folders, DISC_FOLDERS):

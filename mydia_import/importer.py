@@ -21,7 +21,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mydia_import import companions, discover, faults, locking, permissions, plan, recovery, recycle, stability
+from mydia_import import (
+    companions,
+    discover,
+    faults,
+    locking,
+    permissions,
+    plan,
+    recovery,
+    recycle,
+    samples,
+    stability,
+)
 from mydia_import.errors import LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
 from mydia_import.match import identify_file
@@ -218,14 +229,21 @@ def _already_imported(c: Candidate, library, roots) -> PlannedFile | None:
 def _plan(candidates, known, request: Request, settings, library, parser, roots) -> list[PlannedFile]:
     rules = plan.Rules(request.mode, request.conflict, settings.movie_template,
                        settings.episode_template, roots)
-    videos = [c for c in candidates if c.kind is not Kind.SUBTITLE]
+    videos = [c for c in candidates if c.kind is Kind.VIDEO]
+    extras = [c for c in candidates if c.kind is Kind.EXTRA]
     subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
+    probe = samples.probe_from_setting(settings.ffprobe)  # once per run, not per file
     planned = plan.plan_videos(
-        videos, lambda c: identify_file(c, parser, library), rules, _stored_lookup(library)
+        videos, lambda c: identify_file(c, parser, library, probe), rules, _stored_lookup(library)
     )
-    planned += [p for p in known.values() if p.candidate.kind is not Kind.SUBTITLE]
+    planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
+    planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
+                                      settings.extras == "import")
+    planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
     planned += companions.plan_subtitles(subtitles, planned, parser.parse, request.mode, request.conflict)
     planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
+    if settings.nfo:
+        planned += companions.plan_nfos(planned, request.mode, request.conflict)
     return plan.stop_on_failed_conflict(plan.resolve_collisions(planned))
 
 
@@ -419,6 +437,7 @@ def _result(p: PlannedFile) -> FileResult:
         action=p.action if p.status is Status.PLANNED else Action.NONE,
         destination=p.destination if p.status is not Status.SKIPPED else None,
         reason=p.reason, match=p.match, size=p.candidate.size, expected=p.candidate.expected,
+        note=p.note,
     )
 
 

@@ -226,6 +226,7 @@ class PlannedFile:
     replaces: Path | None = None  # an existing file this one replaces (conflict policy)
     companion_of: Path | None = None  # for subtitles: the video's source path
     stops_run: bool = False  # a conflict under --conflict fail: nothing of the run is imported
+    note: str | None = None  # something the user should know even when the file is imported
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,7 @@ class FileResult:
     media_file_id: str | None = None
     size: int = 0
     expected: bool = True  # see Candidate.expected
+    note: str | None = None  # e.g. the file's and its folder's numbers disagree (not in the JSON)
 
     def to_json(self) -> dict:
         return {

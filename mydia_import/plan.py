@@ -57,8 +57,13 @@ def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
     if candidate.skip_reason:
         return PlannedFile(candidate, Status.SKIPPED, reason=candidate.skip_reason)
     ident = identify(candidate)
+    if ident.sample:
+        # Too short for what the library expects of it: a sample, so nothing to do, not a failure.
+        return PlannedFile(replace(candidate, expected=False), Status.SKIPPED, release=ident.release,
+                           reason=ident.reason)
     if ident.match is None:
-        return PlannedFile(candidate, Status.SKIPPED, release=ident.release, reason=ident.reason)
+        return PlannedFile(candidate, Status.SKIPPED, release=ident.release, reason=ident.reason,
+                           note=ident.note)
     root = rules.roots.get(ident.match.item.type)
     if root is None:
         kind = "movies" if ident.match.item.type is MediaType.MOVIE else "tv"
@@ -68,7 +73,8 @@ def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
             f"(or run `mydia-import init`)",
         )
     relative = destination_for(ident.match, ident.release, candidate.path.suffix, rules)
-    base = PlannedFile(candidate, Status.PLANNED, root=root, release=ident.release, match=ident.match)
+    base = PlannedFile(candidate, Status.PLANNED, root=root, release=ident.release, match=ident.match,
+                       note=ident.note)
     return decide_destination(base, root, relative, rules, stored_at)
 
 

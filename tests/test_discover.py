@@ -262,7 +262,8 @@ def test_extras_are_reported_as_extras(fs, path, evidence):
 
     assert found[path].kind is Kind.EXTRA
     assert found[path].skip_reason == (
-        f"an extra ({evidence}), not the main video; extras are not imported")
+        f"an extra ({evidence}), not the main video; "
+        'set [import] extras = "import" to put extras in the library\'s extras folders')
     assert found["Movie.mkv"].skip_reason is None
 
 

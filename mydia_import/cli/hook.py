@@ -162,19 +162,13 @@ def _import(env, settings, download: Download, dry_run: bool, log) -> Report:
                  "categories": list(download.categories), "path": str(download.path),
                  "reported_path": download.reported, "mode": str(settings.mode),
                  "conflict": str(settings.conflict), "dry_run": dry_run}
+    # Which client and torrent each new file came from, in its media_files.metadata.
     origin = {"download_client": download.client, "download_client_id": download.id}
-    extra = {"metadata": origin} if "metadata" in {f.name for f in dataclasses.fields(importer.Request)} else {}
     request = importer.Request(paths=(download.path,), mode=settings.mode, conflict=settings.conflict,
                                scan=False, dry_run=dry_run, command=f"hook {download.client}",
-                               arguments=arguments, **extra)
+                               arguments=arguments, metadata=origin)
     library = env.library(must_exist=dry_run)
     report = importer.run(request, settings, library, listener=None if dry_run else log.listener(None))
-    if not dry_run and not extra:
-        # Until the importer records it itself: which client and torrent each new file came from.
-        from mydia_import.library import pending
-
-        ids = [f.media_file_id for f in report.files if f.status is Status.IMPORTED and f.media_file_id]
-        pending.annotate_files(library, ids, origin)
     log.report(report)
     return report
 

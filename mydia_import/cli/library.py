@@ -114,7 +114,14 @@ def adopt(
     if not folder.is_dir():
         raise LibraryError(f"{folder} is not a folder; name the library folder to adopt "
                            "(for example your Movies folder)")
-    report = adopt_folder(folder, env.library(must_exist=dry_run), root_type=type_, dry_run=dry_run)
+    library = env.library(must_exist=dry_run)
+    if dry_run:
+        report = adopt_folder(folder, library, root_type=type_, dry_run=True)
+    else:
+        from mydia_import.locking import run_lock
+
+        with run_lock(library, None, "library adopt"):  # it writes media_files rows, as imports do
+            report = adopt_folder(folder, library, root_type=type_, dry_run=False)
     ui = env.ui()
     if env.json_mode:
         ui.emit_json(report.to_json())

@@ -9,10 +9,7 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from mydia_import.library.db import timestamp
 
@@ -55,24 +52,3 @@ def checked(library, client: str, download_id: str, reason: str) -> None:
 def done(library, client: str, download_id: str) -> None:
     library.db.execute("DELETE FROM import_pending_cleanups WHERE client = ? AND download_id = ?",
                        [client, download_id])
-
-
-def annotate_files(library, media_file_ids: Iterable[str], values: Mapping[str, Any]) -> int:
-    """Add `values` to the metadata of these media_files rows; returns how many changed."""
-    changed = 0
-    with library.transaction():
-        for file_id in dict.fromkeys(media_file_ids):
-            text = library.db.value("SELECT metadata FROM media_files WHERE id = ?", [file_id])
-            if text is None and not library.db.value("SELECT 1 FROM media_files WHERE id = ?", [file_id]):
-                continue
-            try:
-                metadata = json.loads(text) if text else {}
-            except ValueError:
-                metadata = {}
-            if not isinstance(metadata, dict):
-                metadata = {}
-            metadata.update(values)
-            library.db.execute("UPDATE media_files SET metadata = ? WHERE id = ?",
-                               [json.dumps(metadata, default=str, ensure_ascii=False), file_id])
-            changed += 1
-    return changed
