@@ -33,7 +33,7 @@ from mydia_import import (
     samples,
     stability,
 )
-from mydia_import.errors import LibraryError, MydiaImportError, TransferError, UsageError
+from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
 from mydia_import.match import identify_file
 from mydia_import.models import (
@@ -99,6 +99,11 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
     listener = listener or SilentListener()
     parser = parser or ReleaseParser(cache=library.parse_cache(writable=not request.dry_run))
     roots = _configured_roots(settings, library)
+    if not any(roots.values()):
+        raise ConfigError(
+            f"no library folder is configured in {settings.config_path}; run "
+            "`mydia-import init --movies DIR --tv DIR`, or set [library] movies and tv"
+        )
     paths = [_checked_download_path(p, roots) for p in request.paths]
     if request.dry_run:
         planned = _decide(paths, request, settings, library, parser, roots)

@@ -361,3 +361,22 @@ def test_dry_run_before_init_creates_no_database_process(bare_workspace):
     assert "Traceback" not in proc.stderr
     assert json.loads(proc.stdout)["job"] is None
     assert not ws.db.exists()
+
+
+def test_an_import_with_no_library_folder_configured_stops_before_looking_at_any_file(tmp_path, isolated_env):
+    downloads = tmp_path / "downloads"
+    (downloads / "Inception.2010.1080p").mkdir(parents=True)
+    (downloads / "Inception.2010.1080p" / "Inception.2010.1080p.mkv").write_bytes(b"x" * 4096)
+    config = tmp_path / "config.toml"
+    config.write_text(f'[library]\ndatabase = "{tmp_path / "lib.db"}"\n')
+
+    from typer.testing import CliRunner
+
+    from mydia_import.cli import app
+
+    result = CliRunner().invoke(app, ["--config", str(config), "import", str(downloads)])
+
+    assert result.exit_code == 1
+    assert "no library folder is configured" in result.stderr
+    assert "mydia-import init" in result.stderr
+    assert result.stdout == ""
