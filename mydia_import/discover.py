@@ -82,21 +82,20 @@ def discover(path: Path, *, sample_ratio: float = 0.1) -> list[Candidate]:
     """
     release = Path(path)
     if release.is_dir():
-        entries: Iterator[tuple[Path, os.DirEntry[str] | OSError | None]] = _walk(release)
+        entries: Iterator[tuple[Path, os.DirEntry[str] | OSError | None, tuple[str, ...]]] = _walk(release)
     elif release.exists():
-        entries = iter([(release, None)])
+        entries = iter([(release, None, ())])
     else:
         raise UsageError(f"no such file or folder: {release}")
 
     found: list[tuple[Candidate, bool]] = []  # (candidate, counts as a main video)
     archives: list[tuple[int, Candidate]] = []  # (0 for a first part, candidate)
-    for file, entry in entries:
+    for file, entry, folders in entries:
         if isinstance(entry, OSError):
             # Say so rather than leave out what might be the release's video.
             reason = f"cannot list this folder: {describe_os_error(entry)}"
             found.append((Candidate(file, release, 0, Kind.VIDEO, reason), False))
             continue
-        folders = file.parent.relative_to(release).parts if file != release else ()
         item = _classify(file, release, entry, folders)
         if item is None:
             continue
@@ -143,18 +142,22 @@ def _list(folder: Path) -> Iterator[tuple[Path, os.DirEntry[str] | OSError]]:
         return
     for entry in entries:
         if not entry.name.startswith(".") and entry.name.casefold() not in JUNK_NAMES:
-            yield Path(entry.path), entry
+            yield folder / entry.name, entry
 
 
-def _walk(folder: Path) -> Iterator[tuple[Path, os.DirEntry[str] | OSError]]:
-    """Files under a folder, depth first in name order, never through a symlinked folder."""
+def _walk(
+    folder: Path, folders: tuple[str, ...] = ()
+) -> Iterator[tuple[Path, os.DirEntry[str] | OSError, tuple[str, ...]]]:
+    """Files under a folder, depth first in name order, never through a symlinked folder, each
+    with the names of the folders between `folder` and it. A generator: one folder's listing
+    at a time is in memory, however big the tree."""
     for path, entry in _list(folder):
         if isinstance(entry, OSError):
-            yield path, entry
+            yield path, entry, folders
         elif entry.is_dir(follow_symlinks=False):
-            yield from _walk(path)
+            yield from _walk(path, (*folders, entry.name))
         elif entry.is_file():  # a symlink to a file is followed: it is the file
-            yield path, entry
+            yield path, entry, folders
 
 
 def _classify(

@@ -20,7 +20,7 @@ item is clearly closest, and its score is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -95,6 +95,50 @@ def identify_file(candidate: Candidate, parser: Parser, catalog: Catalog, probe=
     if reason is None:
         return ident
     return Identification(ident.release, None, reason, (ident.match.item,), ident.note, sample=True)
+
+
+def prefetch(candidates: Iterable[Candidate], parser: Parser) -> None:
+    """Parse in one batch every name identifying these candidates will ask for: each file's
+    name and its folders' (`evidence.gather`), each distinct name once. A parser that can
+    (`ReleaseParser.parse_many`) spreads a big batch over the cores; the names a file is
+    identified by later come from its memory. Skipped files are never parsed."""
+    parse_many = getattr(parser, "parse_many", None)
+    if parse_many is None:
+        return
+    names: dict[str, None] = {}
+    for candidate in candidates:
+        if candidate.skip_reason is not None:
+            continue
+        if candidate.kind is not Kind.SUBTITLE:
+            names.update(dict.fromkeys(candidate.folders))
+        names[candidate.path.name] = None
+    parse_many(names)
+
+
+# Files whose names are parsed in one batch ahead of their identification: big enough for a
+# process pool to pay, small enough that the parser keeps every name until it is used.
+WINDOW = 2_000
+
+
+def identifier(candidates: Sequence[Candidate], parser: Parser, catalog: Catalog, probe=_AUTO,
+               window: int = WINDOW) -> Callable[[Candidate], Identification]:
+    """`identify_file` for these candidates, called in their order (`plan.plan_videos`), with
+    the names of the next `window` files parsed in one batch (`prefetch`) whenever a file's
+    are not yet: a first scan spreads guessit over the cores, and a scan of 100,000 files
+    holds a window's parses, not all of them."""
+    waiting = [c for c in candidates if c.skip_reason is None]
+    position = {c.path: i for i, c in enumerate(waiting)}
+    ready = 0  # waiting[:ready] have their names parsed
+
+    def identify(candidate: Candidate) -> Identification:
+        nonlocal ready
+        i = position.get(candidate.path)
+        if i is not None and i >= ready:
+            prefetch(waiting[i:i + window], parser)
+            ready = i + window
+        return identify_file(candidate, parser, catalog, probe)
+
+    return identify
 
 
 def identify_name(name: str, folders: Sequence[str], parser: Parser, catalog: Catalog) -> Identification:

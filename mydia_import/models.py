@@ -71,7 +71,7 @@ class MediaType(StrEnum):
     TV_SHOW = "tv_show"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A file found under a download path, before anything is parsed.
 
@@ -104,7 +104,7 @@ class Candidate:
         return tuple(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Release:
     """What a release or file name says, normalised from guessit's output."""
 
@@ -136,7 +136,7 @@ class Release:
         return self.type == "episode"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaRef:
     """A row of media_items as the pipeline needs it."""
 
@@ -152,7 +152,7 @@ class MediaRef:
         return {"id": self.id, "type": str(self.type), "title": self.title, "year": self.year}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EpisodeRef:
     """A row of episodes as the pipeline needs it."""
 
@@ -169,7 +169,7 @@ class EpisodeRef:
         return {"season": self.season, "episode": self.episode}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """A library item (and, for TV, its episodes) that a file belongs to."""
 
@@ -185,7 +185,7 @@ class Match:
         return f"{self.item.label()} {codes}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identification:
     """The outcome of parse + match for one file: a match, or the reason for none."""
 
@@ -202,7 +202,7 @@ class Identification:
     sample: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LibraryRoot:
     """A row of library_paths: where movies or series live."""
 
@@ -211,7 +211,7 @@ class LibraryRoot:
     type: str  # "movies", "series" or "mixed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedFile:
     """One file's decision: where it goes, how, and why (or why not)."""
 
@@ -229,7 +229,7 @@ class PlannedFile:
     note: str | None = None  # something the user should know even when the file is imported
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileResult:
     """What happened to one file in a run (or would happen, in a dry run)."""
 
@@ -258,7 +258,7 @@ class FileResult:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan or import: every file with its decision."""
 

@@ -8,7 +8,10 @@ into plain values here, so no other module ever sees a guessit type.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from mydia_import.models import Release
@@ -52,37 +55,146 @@ def guessit_version() -> str:
         return "guessit ?"
 
 
-class ReleaseParser:
-    """Parses names, each distinct name once per parser, and once across runs with a cache."""
+# Properties guessit looks for that no Release field comes from and whose search changes no
+# other property: guessit skips their patterns. Properties that are unused but take part of a
+# name when found (the audio channels, the CRC, the streaming service, the language of a video,
+# the episode title, ...) are not here: without them guessit reads those parts as the title or
+# the release group. tests/test_parse_speed.py checks that every Release stays the same.
+EXCLUDES = (
+    "aspect_ratio", "audio_bit_rate", "episode_details", "episode_format", "film", "film_title",
+    "imdb_id", "uuid", "video_api", "video_bit_rate", "video_profile", "volume",
+)
+# Names to parse before a process pool pays for itself (it costs about 0.1 s to start; guessit
+# about 10 ms a name).
+POOL_MIN = 200
+_CHUNK = 16  # names per task sent to a worker
 
-    def __init__(self, cache: Cache | None = None) -> None:
+
+# Names a parser keeps in memory, the least recently used going first (about 1.7 KiB each): a
+# scan of 100,000 files must not hold every parse at once. Evicted names come back from the
+# parse cache, or are parsed again in a dry run.
+MEMORY = 20_000
+
+
+class ReleaseParser:
+    """Parses names, each distinct name once per parser, and once across runs with a cache.
+
+    `parse_many` parses a batch up front, in a process pool on a machine with more than one
+    core when there are enough uncached names; `parse` then finds them in memory.
+    `workers` caps the pool (None: one per core; 0 or 1: no pool); `memory` caps the names kept.
+    """
+
+    def __init__(self, cache: Cache | None = None, workers: int | None = None, memory: int = MEMORY) -> None:
         self._memory: dict[tuple[str, str | None], Release] = {}
         self._guessit: Any = None
         self.cache = cache
+        self.workers = workers
+        self.memory = memory
 
     def parse(self, name: str, type_hint: str | None = None) -> Release:
         key = (name, type_hint)
-        release = self._memory.get(key)
+        release = self._memory.pop(key, None)  # taken out and put back: the most recent last
         if release is None and self.cache is not None:
             release = self.cache.get(name, type_hint)
         if release is None:
             release = self._parse(name, type_hint)
             if self.cache is not None:
                 self.cache.put(name, type_hint, release)
-        self._memory[key] = release
+        self._remember(key, release)
         return release
+
+    def parse_many(self, names: Iterable[str], type_hint: str | None = None) -> list[Release]:
+        """Parse a batch of names (each distinct name once); the Releases in the order given."""
+        names = list(names)
+        found: dict[str, Release] = {}
+        missing: list[str] = []
+        for name in dict.fromkeys(names):
+            release = self._memory.pop((name, type_hint), None)
+            if release is None and self.cache is not None:
+                release = self.cache.get(name, type_hint)
+            if release is None:
+                missing.append(name)
+            else:
+                found[name] = release
+                self._remember((name, type_hint), release)
+        workers = self._pool_size(len(missing))
+        parsed = _parse_in_pool(missing, type_hint, workers) if workers > 1 else None
+        if parsed is None:  # no pool wanted, or none could be started here
+            parsed = [self._parse(name, type_hint) for name in missing]
+        for name, release in zip(missing, parsed, strict=True):
+            found[name] = release
+            self._remember((name, type_hint), release)
+            if self.cache is not None:
+                self.cache.put(name, type_hint, release)
+        return [found[name] for name in names]
+
+    def _remember(self, key: tuple[str, str | None], release: Release) -> None:
+        self._memory[key] = release
+        while len(self._memory) > self.memory:
+            del self._memory[next(iter(self._memory))]
+
+    def _pool_size(self, names: int) -> int:
+        if names < POOL_MIN:
+            return 1
+        cores = _pool_cores()
+        wanted = cores if self.workers is None else self.workers
+        return max(1, min(wanted, cores, names // _CHUNK))
 
     def _parse(self, name: str, type_hint: str | None) -> Release:
         if self._guessit is None:
-            from guessit import guessit
+            self._guessit = _load_guessit()
+        return _guess(self._guessit, name, type_hint)
 
-            self._guessit = guessit
-        options = {"type": type_hint} if type_hint else {}
-        try:
-            guess = dict(self._guessit(name, options))
-        except Exception:  # guessit wraps its own bugs in GuessitException; a bad name is no crash
-            return Release(name=name)
-        return to_release(name, guess)
+
+def _pool_cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the machine's)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _load_guessit() -> Any:
+    from guessit import guessit
+
+    return guessit
+
+
+def _guess(guessit: Any, name: str, type_hint: str | None) -> Release:
+    options: dict[str, Any] = {"excludes": list(EXCLUDES)}
+    if type_hint:
+        options["type"] = type_hint
+    try:
+        guess = dict(guessit(name, options))
+    except Exception:  # guessit wraps its own bugs in GuessitException; a bad name is no crash
+        return Release(name=name)
+    return to_release(name, guess)
+
+
+def _parse_chunk(names: list[str], type_hint: str | None) -> list[Release]:
+    """A worker's task: a few names (workers load guessit once, or inherit it)."""
+    guessit = _load_guessit()
+    return [_guess(guessit, name, type_hint) for name in names]
+
+
+def _parse_in_pool(names: list[str], type_hint: str | None, workers: int) -> list[Release] | None:
+    """The names parsed by `workers` processes, in order; None when no pool can run here
+    (no /dev/shm, a sandbox that forbids processes, ...): the caller parses them itself."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # fork starts at once and hands the workers guessit's rules, built here first; with other
+    # threads running (a progress view), fork is unsafe and each worker starts afresh.
+    methods = multiprocessing.get_all_start_methods()
+    forking = "fork" in methods and threading.active_count() == 1
+    if forking:
+        _guess(_load_guessit(), "warm.up.mkv", type_hint)  # guessit imported, its rules built, before the fork
+    context = multiprocessing.get_context("fork" if forking else "spawn")
+    chunks = [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = list(pool.map(_parse_chunk, chunks, [type_hint] * len(chunks)))
+    except (OSError, BrokenProcessPool, RuntimeError):
+        return None
+    return [release for chunk in results for release in chunk]
 
 
 def to_release(name: str, guess: dict[str, Any]) -> Release:

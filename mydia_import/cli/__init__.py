@@ -1,22 +1,43 @@
 """The command line: Typer commands over the core, and the one place that
-turns errors into a message and an exit code."""
+turns errors into a message and an exit code.
+
+`main` answers `--version` before it imports anything (Typer, Rich and the
+commands cost a tenth of a second); the commands are loaded on first use of
+`app` or `main`.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
-
-from mydia_import.cli import history, hook, importing, library, setup, undo  # noqa: F401  (they register commands)
-from mydia_import.cli._app import app
-from mydia_import.errors import MydiaImportError
-from mydia_import.pathtext import display
+from typing import Any
 
 __all__ = ["app", "main"]
 
 
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        return _load_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _load_app():
+    from mydia_import.cli import history, hook, importing, library, setup, undo  # noqa: F401  (they register commands)
+    from mydia_import.cli._app import app
+
+    return app
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--version"]:
+        from mydia_import import __version__
+
+        print(f"mydia-import {__version__}")
+        return
+    from mydia_import.errors import MydiaImportError
+
     try:
-        app(prog_name="mydia-import")
+        _load_app()(prog_name="mydia-import")
     except MydiaImportError as error:
         fail(error.message, error.exit_code)
     except KeyboardInterrupt:
@@ -24,6 +45,8 @@ def main() -> None:
 
 
 def fail(message: str, code: int) -> None:
+    from mydia_import.pathtext import display
+
     if "--json" in sys.argv[1:]:
         print(json.dumps({"error": message, "exit_code": code}))
     print(f"error: {display(message)}", file=sys.stderr)  # one line, even for names that are not UTF-8

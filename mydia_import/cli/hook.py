@@ -214,7 +214,6 @@ def follow_up(env, settings, report: Report, log, download: Download | None = No
     notes = Notes()
     if report.dry_run:
         return notes
-    from mydia_import import mediaserver, notify
     from mydia_import.clients import cleanup
 
     library = env.library()
@@ -225,9 +224,16 @@ def follow_up(env, settings, report: Report, log, download: Download | None = No
         skip = (download.client, download.id) if download.id else None
     later = cleanup.recheck(settings, library, skip=skip)
     notes.add(later.messages, later.warnings)
-    folders = mediaserver.touched_folders(report)
-    if folders and settings.media_servers:
-        notes.add(*mediaserver.refresh_all(settings.media_servers, folders))
+    # mediaserver and notify are imported only when configured: a hook that finds nothing to do
+    # should start and end at once.
+    if settings.media_servers:
+        from mydia_import import mediaserver
+
+        folders = mediaserver.touched_folders(report)
+        if folders:
+            notes.add(*mediaserver.refresh_all(settings.media_servers, folders))
+    if settings.notify_urls:
+        from mydia_import import notify
     if settings.notify_urls and notify.wanted(report, settings.notify_when):
         command = f"hook {download.client}" if download else command
         title, body = notify.summary(report, command, [*notes.messages, *notes.warnings])

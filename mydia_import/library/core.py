@@ -39,6 +39,9 @@ class Library:
         self._files = files.Files(db)
         self._parse_caches: list[ParseCache] = []
         self.journal = Journal(db)  # import_transfers: what each job put into the library
+        # find_items answers, until this Library changes the catalog: the files of a season pack
+        # all look up the same titles.
+        self._items: dict[tuple[str, MediaType | None], tuple[MediaRef, ...]] = {}
         db.ensure_schema()
         lookup.sync_title_index(db)
 
@@ -65,7 +68,7 @@ class Library:
     def parse_cache(self, writable: bool = True) -> ParseCache:
         """The names guessit already read (import_parse_cache), for a ReleaseParser;
         what it learns is written in batches and when the library closes."""
-        cache = ParseCache(self.db, guessit_version(), writable)
+        cache = ParseCache(self.db, guessit_version, writable)
         self._parse_caches.append(cache)
         return cache
 
@@ -98,18 +101,21 @@ class Library:
     # -- catalog ------------------------------------------------------------
 
     def load(self, data: dict[str, Any]) -> LoadSummary:
+        self._items.clear()
         return catalog.load(self.db, data)
 
     def add_movie(
         self, title: str, year: int | None = None, aliases: Iterable[str] = (),
         tmdb_id: int | None = None, imdb_id: str | None = None,
     ) -> MediaRef:
+        self._items.clear()
         return catalog.add_movie(self.db, title, year, aliases, tmdb_id, imdb_id)
 
     def add_show(
         self, title: str, year: int | None = None, aliases: Iterable[str] = (),
         tmdb_id: int | None = None, seasons: Mapping[int, int] | None = None,
     ) -> MediaRef:
+        self._items.clear()
         return catalog.add_show(self.db, title, year, aliases, tmdb_id, seasons)
 
     def list_items(self, type: MediaType | None = None) -> list[ItemSummary]:
@@ -121,7 +127,11 @@ class Library:
         return lookup.get_item(self.db, item_id)
 
     def find_items(self, normalized_title: str, type: MediaType | None = None) -> list[MediaRef]:
-        return lookup.find_items(self.db, normalized_title, type)
+        key = (normalized_title, type)
+        found = self._items.get(key)
+        if found is None:
+            found = self._items[key] = tuple(lookup.find_items(self.db, normalized_title, type))
+        return list(found)
 
     def find_episodes(self, item_id: str, season: int, numbers: Sequence[int]) -> list[EpisodeRef]:
         return lookup.find_episodes(self.db, item_id, season, numbers)
@@ -168,6 +178,14 @@ class Library:
     def file_exists(self, media_file_id: str) -> bool:
         return self._files.exists(media_file_id)
 
+    def existing_files(self, media_file_ids: Iterable[str]) -> set[str]:
+        """Which of these media_files ids exist (one query per 500)."""
+        return self._files.existing(media_file_ids)
+
+    def file_ids_at(self, root: LibraryRoot, relative_paths: Iterable[str | PurePath]) -> dict[str, str]:
+        """The media_files ids of many paths of one root: relative path -> id, where one exists."""
+        return self._files.ids_at(root, relative_paths)
+
     @property
     def lock_path(self) -> Path | None:
         """The run lock beside the database file; None for an in-memory library."""
@@ -184,6 +202,12 @@ class Library:
         self, job_id: str, result: FileResult, release_name: str | None = None
     ) -> str:
         return jobs.record_job_file(self.db, job_id, result, release_name)
+
+    def record_job_files(
+        self, job_id: str, results: Sequence[tuple[FileResult, str | None]]
+    ) -> list[str]:
+        """The lines of many files (result, release name) in one transaction."""
+        return jobs.record_job_files(self.db, job_id, results)
 
     def finish_job(self, job_id: str, summary: Mapping[str, Any], status: str) -> None:
         jobs.finish_job(self.db, job_id, summary, status)

@@ -1,8 +1,11 @@
 """The one door to SQLite: opening, pragmas, schema creation, transactions,
 errors in words.
 
-This is the only module of mydia-import that imports sqlite_utils. The rest of
-the `library` package receives a `Database` and speaks plain SQL through it.
+The rest of the `library` package receives a `Database` and speaks plain SQL
+through it. It runs on the standard library's sqlite3 alone: sqlite-utils
+costs every run 50 ms to import (a hook that finds nothing to do must start
+fast), and its table helpers are not needed here; this is the module that
+would import it (ruff's banned-api rule).
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ import contextlib
 import datetime as dt
 import errno
 import os
+import secrets
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
-
-import sqlite_utils
 
 from mydia_import.errors import LibraryError, describe_os_error, running_as
 from mydia_import.library.schema import MYDIA_TABLES, TOOL_TABLES, Table
@@ -52,7 +54,11 @@ class Database:
 
     def __init__(self, conn: sqlite3.Connection, name: str):
         self.name = name
-        self._db = sqlite_utils.Database(conn, execute_plugins=False)
+        # Autocommit: a statement outside `transaction()` commits at once, and BEGIN, SAVEPOINT
+        # and COMMIT are the tool's own, never sqlite3's implicit transactions.
+        conn.isolation_level = None
+        self._conn = conn
+        self._tracer: Callable[[str, Any], None] | None = None
 
     @classmethod
     def open(cls, path: Path) -> Database:
@@ -85,7 +91,8 @@ class Database:
             db.execute("PRAGMA foreign_keys = ON")
             # Reading journal_mode is the first statement that reads the file's
             # header, so a file that is not SQLite fails here.
-            db._db.enable_wal()
+            if str(db.value("PRAGMA journal_mode")).lower() != "wal":
+                db.execute("PRAGMA journal_mode=wal")
         except sqlite3.Error as error:
             conn.close()
             raise LibraryError(_describe(error, name)) from error
@@ -95,14 +102,23 @@ class Database:
         return db
 
     def close(self) -> None:
-        self._db.close()
+        self._conn.close()
 
     # -- statements ---------------------------------------------------------
 
     def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         """Run one statement. Outside `transaction()` a write commits at once."""
+        if self._tracer is not None:
+            self._tracer(sql, params)
         try:
-            return self._db.execute(sql, params)
+            return self._conn.execute(sql, params)
+        except sqlite3.Error as error:
+            raise LibraryError(_describe(error, self.name)) from error
+
+    def executemany(self, sql: str, rows: Sequence[Params]) -> None:
+        """One statement for many rows (inside `transaction()` to commit them together)."""
+        try:
+            self._conn.executemany(sql, rows)
         except sqlite3.Error as error:
             raise LibraryError(_describe(error, self.name)) from error
 
@@ -133,19 +149,22 @@ class Database:
     # -- schema -------------------------------------------------------------
 
     def table_names(self) -> set[str]:
-        return set(self._db.table_names())
+        return {r[0] for r in self.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
 
     def index_names(self) -> set[str]:
         return {r["name"] for r in self.rows("SELECT name FROM sqlite_master WHERE type = 'index'")}
 
     def columns(self, table: str) -> list[str]:
-        return [column.name for column in self._db[table].columns]
+        return [r[1] for r in self.execute(f"PRAGMA table_info([{table}])").fetchall()]
 
     @contextlib.contextmanager
     def tracer(self, callback: Callable[[str, Any], None]) -> Iterator[None]:
         """Call `callback(sql, params)` for each statement in the block (tests, -v)."""
-        with self._db.tracer(callback):
+        previous, self._tracer = self._tracer, callback
+        try:
             yield
+        finally:
+            self._tracer = previous
 
     def ensure_schema(self) -> None:
         """Create the missing tables (and the indexes of the tables the tool creates).
@@ -189,22 +208,39 @@ class Database:
         a reader that later tries to write could otherwise fail at once with
         "database is locked" while another process writes, busy timeout or not.
         """
-        conn = self._db.conn
+        conn = self._conn
         if conn.in_transaction:
-            with self._db.atomic():  # a savepoint inside the open transaction
-                yield
+            yield from self._savepoint()
             return
         self.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self._db.rollback()
+            self._rollback()
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as error:
-            self._db.rollback()
+            self._rollback()
             raise LibraryError(_describe(error, self.name)) from error
+
+    def _savepoint(self) -> Iterator[None]:
+        """A nested block: a savepoint inside the open transaction."""
+        name = f"mydia_{secrets.token_hex(8)}"
+        self.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # An error that ended the whole transaction took the savepoint with it.
+            if self._conn.in_transaction:
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
 
 def _check_access(path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -12,6 +12,8 @@ from mydia_import.library.db import Database, new_id, timestamp
 from mydia_import.library.results import StoredFile
 from mydia_import.models import LibraryRoot, Match, MediaType, Release
 from mydia_import.pathtext import json_dumps
+
+_BATCH = 500  # values in one IN (...): well under SQLite's limit on parameters
 
 _SELECT = """
 SELECT f.id, f.path, f.relative_path, f.size, f.media_item_id, f.episode_id, f.metadata,
@@ -136,6 +138,36 @@ class Files:
 
     def exists(self, media_file_id: str) -> bool:
         return bool(self.db.value("SELECT 1 FROM media_files WHERE id = ?", [media_file_id]))
+
+    def existing(self, media_file_ids: Iterable[str]) -> set[str]:
+        """Which of these ids have a row, in a query per 500 ids."""
+        ids = list(dict.fromkeys(media_file_ids))
+        found: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            chunk = ids[start:start + _BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            found.update(r[0] for r in self.db.execute(f"SELECT id FROM media_files WHERE id IN ({marks})", chunk))
+        return found
+
+    def ids_at(self, root: LibraryRoot, relative_paths: Iterable[str | PurePath]) -> dict[str, str]:
+        """`file_at(root, p).id` for many paths: relative path -> id of the rows that exist."""
+        wanted = {str(Path(root.path) / r): r for r in map(_relative, relative_paths)}
+        found: dict[str, str] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), _BATCH):
+            chunk = keys[start:start + _BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.db.rows(
+                    f"SELECT id, path, relative_path FROM media_files WHERE path IN ({marks}) "
+                    "AND library_path_id = ?", [*chunk, root.id]):
+                if row["relative_path"] == wanted[row["path"]]:
+                    found[row["relative_path"]] = row["id"]
+        if not self._paths_in_step(root):  # some rows moved: look the rest up one by one
+            for relative in set(wanted.values()) - set(found):
+                row = self._row_at(root, relative)
+                if row:
+                    found[relative] = row["id"]
+        return found
 
     def _row_at(self, root: LibraryRoot, relative: str) -> dict[str, Any] | None:
         absolute = str(Path(root.path) / relative)

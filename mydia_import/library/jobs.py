@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mydia_import.errors import LibraryError
@@ -38,10 +38,28 @@ def start_job(
 def record_job_file(
     db: Database, job_id: str, result: FileResult, release_name: str | None = None
 ) -> str:
+    file_id, values = _job_file_row(job_id, result, release_name)
+    db.insert("import_job_files", values)
+    return file_id
+
+
+def record_job_files(db: Database, job_id: str, results: Sequence[tuple[FileResult, str | None]]) -> list[str]:
+    """Many files' lines (result, release name) in one transaction: one commit, not one each."""
+    rows = [_job_file_row(job_id, result, name) for result, name in results]
+    if rows:
+        columns = list(rows[0][1])
+        marks = ", ".join("?" for _ in columns)
+        with db.transaction():
+            db.executemany(f"INSERT INTO import_job_files ({', '.join(columns)}) VALUES ({marks})",
+                           [[values[c] for c in columns] for _, values in rows])
+    return [file_id for file_id, _ in rows]
+
+
+def _job_file_row(job_id: str, result: FileResult, release_name: str | None) -> tuple[str, dict[str, Any]]:
     episodes = [{"id": e.id, "season": e.season, "episode": e.episode}
                 for e in (result.match.episodes if result.match else ())]
     file_id = new_id()
-    db.insert("import_job_files", {
+    return file_id, {
         # The source exactly (retry reads it back); reasons and names only for people.
         "id": file_id, "job_id": job_id, "source": db_path(result.source),
         "destination": db_path(result.destination) if result.destination else None,
@@ -50,8 +68,7 @@ def record_job_file(
         "media_item_id": result.match.item.id if result.match else None,
         "episodes": json.dumps(episodes), "media_file_id": result.media_file_id,
         "size": result.size, "recorded_at": timestamp(precise=True),
-    })
-    return file_id
+    }
 
 
 def finish_job(db: Database, job_id: str, summary: Mapping[str, Any], status: str) -> None:

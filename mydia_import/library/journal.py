@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from mydia_import.library.db import Database, new_id, timestamp
 from mydia_import.pathtext import db_path, json_dumps, path_from_db
 
 STARTED, DONE, FAILED, ROLLED_BACK = "started", "done", "failed", "rolled-back"
+_BATCH = 500  # values in one IN (...): well under SQLite's limit on parameters
 
 
 @dataclass(frozen=True)
@@ -134,21 +135,41 @@ class Journal:
 
     def done_from(self, source: Path) -> Entry | None:
         """The latest transfer of this source that ended in the library."""
-        found = self._entries("WHERE source = ? AND state = ? ORDER BY finished_at DESC, rowid DESC LIMIT 1",
+        # "+state": the source index finds the few rows of this source; the state index
+        # (every done row) would make each lookup a walk of the whole journal.
+        found = self._entries("WHERE source = ? AND +state = ? ORDER BY finished_at DESC, rowid DESC LIMIT 1",
                               [db_path(source), DONE])
         return found[0] if found else None
+
+    def done_from_many(self, sources: Iterable[Path]) -> dict[Path, Entry]:
+        """`done_from` for many sources at once (a re-scan of a big downloads folder): the
+        sources with such a transfer -> their latest, in a query per 500 sources."""
+        wanted = {db_path(s): Path(s) for s in sources}
+        found: dict[Path, Entry] = {}
+        keys = list(wanted)
+        for start in range(0, len(keys), _BATCH):
+            chunk = keys[start:start + _BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.db.rows(
+                f"SELECT * FROM import_transfers WHERE source IN ({marks}) AND +state = ? "
+                "ORDER BY finished_at, rowid", [*chunk, DONE])
+            for row in rows:  # oldest first: the latest of each source is the one kept
+                found[wanted[row["source"]]] = _entry(row)
+        return found
 
     def later_replacement(self, destination: Path, after: str) -> Entry | None:
         """A later transfer that put another file at this destination."""
         found = self._entries(
-            "WHERE destination = ? AND state = ? AND started_at > ? ORDER BY started_at LIMIT 1",
+            "WHERE destination = ? AND +state = ? AND started_at > ? ORDER BY started_at LIMIT 1",
             [db_path(destination), DONE, after])
         return found[0] if found else None
 
     def recycled_before(self, cutoff: str) -> list[Entry]:
         """Finished transfers whose replaced file is in the recycle folder since before cutoff."""
+        # `recycled >= ''` is `IS NOT NULL` for text and blob paths, in a form the recycled index
+        # answers (the planner would walk every done row for IS NOT NULL and state).
         return self._entries(
-            "WHERE recycled IS NOT NULL AND recycle_purged_at IS NULL AND state = ? AND finished_at < ? "
+            "WHERE recycled >= '' AND recycle_purged_at IS NULL AND +state = ? AND finished_at < ? "
             "ORDER BY finished_at", [DONE, cutoff])
 
     def delete_entry(self, entry_id: str) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from mydia_import.library.db import Database, timestamp
@@ -30,11 +31,20 @@ class ParseCache:
 
     BATCH = 200
 
-    def __init__(self, db: Database, parser_version: str, writable: bool = True):
+    def __init__(self, db: Database, parser_version: str | Callable[[], str], writable: bool = True):
         self.db = db
-        self.parser = f"{parser_version} / {FORMAT}"
+        # A callable is asked on first use: reading guessit's version (importlib.metadata) costs
+        # a run that parses nothing (a hook with nothing to do, a re-scan) some 20 ms.
+        self._version = parser_version
         self.writable = writable
         self._pending: dict[tuple[str, str], Release] = {}
+
+    @property
+    def parser(self) -> str:
+        """The key of this parser's rows: 'guessit 4.4.0 / 1'."""
+        if callable(self._version):
+            self._version = self._version()
+        return f"{self._version} / {FORMAT}"
 
     def get(self, name: str, type_hint: str | None) -> Release | None:
         if (pending := self._pending.get((type_hint or "", name))) is not None:
