@@ -469,7 +469,7 @@ def child_scale(work: Path, variant: str) -> dict:
     start = time.perf_counter()
     library = Library.open(work / ("library.db" if big else "small.db"))
     opened = time.perf_counter() - start
-    parser = ReleaseParser(workers=0)
+    parser = ReleaseParser()
     parser.parse_many(names)  # parsing is not what this measures
     start = time.perf_counter()
     matched = sum(1 for name in names if identify_name(name, (), parser, library).match is not None)

@@ -1,3 +1,5 @@
 from mydia_import.cli import main
 
-main()
+# Guarded: a process pool started with "spawn" imports the main module again in each worker.
+if __name__ == "__main__":
+    main()

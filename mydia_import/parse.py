@@ -174,6 +174,22 @@ def _parse_chunk(names: list[str], type_hint: str | None) -> list[Release]:
     return [_guess(guessit, name, type_hint) for name in names]
 
 
+def _worker_start(parent: int) -> None:
+    """A forked worker shares the parent's open files, among them the run lock (an flock, freed
+    when the last process holding it ends): on Linux it is killed with its parent, so that a
+    killed run never leaves a worker holding the lock."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends when its queue closes
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _parse_in_pool(names: list[str], type_hint: str | None, workers: int) -> list[Release] | None:
     """The names parsed by `workers` processes, in order; None when no pool can run here
     (no /dev/shm, a sandbox that forbids processes, ...): the caller parses them itself."""
@@ -190,7 +206,8 @@ def _parse_in_pool(names: list[str], type_hint: str | None, workers: int) -> lis
     context = multiprocessing.get_context("fork" if forking else "spawn")
     chunks = [names[i:i + _CHUNK] for i in range(0, len(names), _CHUNK)]
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start,
+                                 initargs=(os.getpid(),)) as pool:
             results = list(pool.map(_parse_chunk, chunks, [type_hint] * len(chunks)))
     except (OSError, BrokenProcessPool, RuntimeError):
         return None
