@@ -303,8 +303,8 @@ class _Hiding:
     def find_items(self, key, type=None):
         return [i for i in self.library.find_items(key, type) if i.id not in self.hidden]
 
-    def title_keys(self, type):
-        keys = self.library.title_keys(type)
+    def title_keys(self, type, prefix=""):
+        keys = self.library.title_keys(type, prefix)
         return {k: [i for i in ids if i not in self.hidden] for k, ids in keys.items()
                 if any(i not in self.hidden for i in ids)}
 

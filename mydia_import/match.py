@@ -32,6 +32,7 @@ from mydia_import.titles import normalize_title, spelled, title_variants
 FUZZY_MIN = 92  # rapidfuzz ratio a title must reach to be taken without an exact match
 FUZZY_GAP = 5  # and by how much it must beat the next item
 FUZZY_SHORTEST = 10  # letters a title needs to be compared loosely at all
+_SAME_START = 3  # letters loosely compared titles must share at their start
 
 
 class Catalog(Protocol):
@@ -228,7 +229,7 @@ def _fuzzy_hits(evidence: Evidence, lookups: _Lookups) -> list[_Hit]:
         if len(key) < FUZZY_SHORTEST:
             continue  # short titles are too alike to compare loosely
         kind = _kind(reading)
-        choices = {k: ids for k, ids in titles(kind).items() if _comparable(key, k)}
+        choices = {k: ids for k, ids in titles(kind, key[:_SAME_START]).items() if _comparable(key, k)}
         ranked: dict[str, tuple[float, str]] = {}
         for found, score, _ in process.extract(key, list(choices), scorer=fuzz.ratio, limit=8):
             for item_id in choices[found]:
@@ -250,7 +251,7 @@ def _fuzzy_hits(evidence: Evidence, lookups: _Lookups) -> list[_Hit]:
 
 
 def _comparable(a: str, b: str) -> bool:
-    return a[:3] == b[:3] and re.findall(r"\d+", a) == re.findall(r"\d+", b)
+    return a[:_SAME_START] == b[:_SAME_START] and re.findall(r"\d+", a) == re.findall(r"\d+", b)
 
 
 # --- fits: hits whose episodes the library holds --------------------------------------------

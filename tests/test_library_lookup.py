@@ -105,6 +105,13 @@ def test_get_item(lib):
     assert lib.get_item("no-such-id") is None
 
 
+def test_title_keys_gives_the_keys_that_start_with_the_prefix_and_their_items(lib):
+    office = _show(lib, "The Office")
+    assert lib.title_keys(MediaType.TV_SHOW, "off") == {"office": [office.id], "officeus": [office.id]}
+    assert lib.title_keys(MediaType.TV_SHOW, "zzz") == {}
+    assert set(lib.title_keys(MediaType.MOVIE)) == {"amelie", "office", "lefabuleuxdestindameliepoulain"}
+
+
 def test_lookups_search_indexes_and_never_scan_a_table(lib):
     office = _show(lib, "The Office")
     statements: list[tuple[str, object]] = []
@@ -116,7 +123,8 @@ def test_lookups_search_indexes_and_never_scan_a_table(lib):
         lib.find_episodes_by_absolute(office.id, [1])
         lib.season_numbers(office.id)
         lib.get_item(office.id)
-    assert len(statements) == 7
+        lib.title_keys(MediaType.TV_SHOW, "off")
+    assert len(statements) == 8
     for sql, params in statements:
         plan = [r["detail"] for r in lib.db.rows(f"EXPLAIN QUERY PLAN {sql}", params or ())]
         assert not [step for step in plan if step.startswith("SCAN")], (sql, plan)

@@ -136,8 +136,8 @@ class Library:
     def find_episodes(self, item_id: str, season: int, numbers: Sequence[int]) -> list[EpisodeRef]:
         return lookup.find_episodes(self.db, item_id, season, numbers)
 
-    def title_keys(self, type: MediaType) -> dict[str, list[str]]:
-        return lookup.title_keys(self.db, type)
+    def title_keys(self, type: MediaType, prefix: str = "") -> dict[str, list[str]]:
+        return lookup.title_keys(self.db, type, prefix)
 
     def tmdb_id(self, item_id: str) -> int | None:
         return lookup.tmdb_id(self.db, item_id)

@@ -89,15 +89,22 @@ def find_items(
     return [media_ref(r) for r in db.rows(sql + " ORDER BY title, year", params)]
 
 
-def title_keys(db: Database, type: MediaType) -> dict[str, list[str]]:
-    """Every title key (titles, original titles, aliases) of one type -> the items that have it;
-    what a fuzzy title comparison compares with."""
+def title_keys(db: Database, type: MediaType, prefix: str = "") -> dict[str, list[str]]:
+    """Every title key (titles, original titles, aliases) of one type that starts with `prefix`
+    -> the items that have it; what a fuzzy title comparison compares with. The prefix is a
+    range on the normalized-title indexes, so a big library is not read whole."""
+    # Every key that starts with the prefix sorts between it and the prefix followed by the
+    # highest code point (SQLite compares text as UTF-8 bytes, which keeps code point order).
+    # The unary + keeps SQLite off the type index, which would walk every item of the type.
+    bounds = {"type": str(type), "low": prefix, "high": prefix + "\U0010ffff"}
     rows = db.rows(
         "SELECT t.normalized AS key, t.media_item_id AS id FROM import_titles t "
-        "JOIN media_items m ON m.id = t.media_item_id WHERE m.type = :type "
+        "JOIN media_items m ON m.id = t.media_item_id "
+        "WHERE t.normalized >= :low AND t.normalized < :high AND +m.type = :type "
         "UNION SELECT a.normalized, a.media_item_id FROM import_aliases a "
-        "JOIN media_items m ON m.id = a.media_item_id WHERE m.type = :type",
-        {"type": str(type)},
+        "JOIN media_items m ON m.id = a.media_item_id "
+        "WHERE a.normalized >= :low AND a.normalized < :high AND +m.type = :type",
+        bounds,
     )
     keys: dict[str, list[str]] = {}
     for row in rows:
