@@ -95,13 +95,6 @@ class _Recorder:
         self.names += list(names)
 
 
-def apply_proposals() -> None:
-    """The importer changes proposed in docs/performance.md, as a prototype."""
-    import proposals
-
-    proposals.apply()
-
-
 # --- 1. identification ---------------------------------------------------------------------------
 
 
@@ -159,8 +152,6 @@ def setup_rescan(work: Path, files: int) -> dict:
 
 def child_rescan(work: Path, variant: str) -> dict:
     begun = time.perf_counter()
-    if variant == "proposed":
-        apply_proposals()
     from mydia_import import importer
     from mydia_import.library import Library
 
@@ -282,8 +273,6 @@ def setup_bulk(work: Path, files: int) -> dict:
 def child_bulk(work: Path, variant: str) -> dict:
     if variant == "identify":
         return _bulk_identify(work)
-    if variant == "proposed":
-        apply_proposals()
     from mydia_import import importer
     from mydia_import.library import Library
     from mydia_import.parse import _guess, _load_guessit
@@ -393,8 +382,6 @@ def _sparse_copy(source: str, dest: str) -> None:
 
 
 def child_memory(work: Path, variant: str) -> dict:
-    if variant == "proposed":
-        apply_proposals()  # the current importer matches subtitles to videos in quadratic time
     from mydia_import import importer
     from mydia_import.library import Library
 

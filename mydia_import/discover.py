@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -112,24 +112,34 @@ def discover(path: Path, *, sample_ratio: float = 0.1) -> list[Candidate]:
     return candidates
 
 
-def discover_releases(downloads: Path, *, sample_ratio: float = 0.1) -> list[Candidate]:
-    """Every top-level entry of a downloads folder, each discovered as one release."""
+def discover_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container[Path] = ()) -> list[Candidate]:
+    """Every top-level entry of a downloads folder, each discovered as one release; not the
+    releases in `skip` (a re-scan took their results from an earlier one)."""
     folder = Path(downloads)
     if not folder.exists():
         raise UsageError(f"no such folder: {folder}")
     if not folder.is_dir():
         raise UsageError(f"not a folder: {folder}")
     candidates: list[Candidate] = []
-    for path, entry in _list(folder):
+    for path, entry in release_entries(folder):
         if isinstance(entry, OSError):
             reason = f"cannot list this folder: {describe_os_error(entry)}"
             return [Candidate(path, path, 0, Kind.VIDEO, reason)]
-        if entry.is_dir(follow_symlinks=False) or entry.is_file():
-            try:
-                candidates.extend(discover(path, sample_ratio=sample_ratio))
-            except UsageError:
-                continue  # gone since the listing: the client moved or removed it
+        if path in skip:
+            continue
+        try:
+            candidates.extend(discover(path, sample_ratio=sample_ratio))
+        except UsageError:
+            continue  # gone since the listing: the client moved or removed it
     return candidates
+
+
+def release_entries(folder: Path) -> Iterator[tuple[Path, os.DirEntry[str] | OSError]]:
+    """The releases of a downloads folder (visible folders and files) in name order, or the
+    folder and why it cannot be listed."""
+    for path, entry in _list(folder):
+        if isinstance(entry, OSError) or entry.is_dir(follow_symlinks=False) or entry.is_file():
+            yield path, entry
 
 
 def _list(folder: Path) -> Iterator[tuple[Path, os.DirEntry[str] | OSError]]:

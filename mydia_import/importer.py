@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,11 +31,12 @@ from mydia_import import (
     recovery,
     recycle,
     samples,
+    settled,
     stability,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
-from mydia_import.match import identify_file
+from mydia_import.match import identifier, prefetch
 from mydia_import.models import (
     Action,
     Candidate,
@@ -53,7 +54,7 @@ from mydia_import.models import (
 from mydia_import.parse import ReleaseParser
 from mydia_import.pathtext import display
 from mydia_import.progress import ProgressListener, SilentListener
-from mydia_import.transfer import place, temp_name
+from mydia_import.transfer import Placed, place, temp_name
 
 
 @dataclass(frozen=True)
@@ -112,21 +113,79 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
     with locking.run_lock(library, _lock_wait(request, settings), request.command):
         recovery.recover(library)
         recycle.purge(library, settings)
-        planned = _decide(paths, request, settings, library, parser, roots)
+        rescan = _recall(paths, request, settings, library, roots)
+        planned = _decide(paths, request, settings, library, parser, roots, skip=rescan.recalled)
         planned = _with_recorded_roots(planned, library)
+        items = rescan.in_release_order(planned)
         job_id = library.start_job(request.command, request.arguments, str(request.mode))
         context = _Run(library, listener, job_id, request.mode, settings, perms,
                        getattr(settings, "verify", Verify.SIZE), getattr(settings, "min_free_mb", 0) * 1_000_000,
                        dict(request.metadata))
         results: list[FileResult] = []  # filled as files finish, so an interruption still counts them
         try:
-            _execute(planned, context, results)
+            _execute(items, context, results)
+            rescan.settle(library, items, results)
         finally:
             report = Report(job_id, False, tuple(results))
-            interrupted = len(results) < len(planned)
+            interrupted = len(results) < len(items)
             library.finish_job(job_id, report.summary(), "interrupted" if interrupted else _status(report))
     listener.job_finished(report)
     return report
+
+
+@dataclass(frozen=True)
+class _Recalled:
+    """A file of a release the re-scan fast path recognised: its result, taken from the library."""
+
+    result: FileResult
+    release_name: str
+
+
+@dataclass
+class _Rescan:
+    """The re-scan fast path of one real scan (settled.py): each downloads folder's releases as
+    walked, and the results of those recalled unchanged."""
+
+    walks: dict[Path, dict[Path, settled.Walk | None]] = field(default_factory=dict)
+    recalled: dict[Path, list[FileResult]] = field(default_factory=dict)
+
+    def in_release_order(self, planned: list[PlannedFile]) -> list[PlannedFile | _Recalled]:
+        """The recalled files among the planned ones, where the normal path would report them:
+        release by release, a release's files in their order, planned .nfo files last."""
+        if not self.recalled:
+            return list(planned)
+        index: dict[Path, int] = {}
+        for walks in self.walks.values():
+            for release in walks:
+                index.setdefault(release, len(index))
+        last = len(index)
+        keyed = [(last if p.candidate.extra == "nfo" else index.get(p.candidate.release, last), p) for p in planned]
+        keyed += [(index[release], _Recalled(result, release.name))
+                  for release, results in self.recalled.items() for result in results]
+        keyed.sort(key=lambda k: k[0])  # stable: each release's files keep their order
+        return [item for _, item in keyed]
+
+    def settle(self, library, items: list[PlannedFile | _Recalled], results: list[FileResult]) -> None:
+        """Store the releases this scan settled (a shortcut only: if the library refuses, the
+        next scan takes the normal path)."""
+        decided = [(p, r) for p, r in zip(items, results, strict=True) if isinstance(p, PlannedFile)]
+        try:
+            for downloads, walks in self.walks.items():
+                settled.settle(library, downloads, walks, [r for r in walks if r in self.recalled], decided)
+        except LibraryError:
+            pass
+
+
+def _recall(paths: Sequence[Path], request: Request, settings, library, roots) -> _Rescan:
+    """Walk the releases of a real scan and recall the settled ones; nothing for other runs
+    (a dry run, `import`, hooks, `retry`)."""
+    if not request.scan or request.dry_run or request.only is not None:
+        return _Rescan()
+    setting = settled.context(settings, roots.values(), request.mode, request.conflict)
+    rescan = _Rescan({path: settled.walk_releases(path, setting) for path in paths})
+    for downloads, walks in rescan.walks.items():
+        rescan.recalled.update(settled.recall(library, downloads, walks, filter(None, roots.values())))
+    return rescan
 
 
 def _lock_wait(request: Request, settings) -> float | None:
@@ -135,11 +194,12 @@ def _lock_wait(request: Request, settings) -> float | None:
     return float(getattr(settings, "lock_wait", 60)) if request.scan else None
 
 
-def _decide(paths, request: Request, settings, library, parser, roots) -> list[PlannedFile]:
-    candidates = _discover(paths, request.scan, settings.sample_ratio)
+def _decide(paths, request: Request, settings, library, parser, roots, skip: Container[Path] = ()
+            ) -> list[PlannedFile]:
+    candidates = _discover(paths, request.scan, settings.sample_ratio, skip)
     if request.only is not None:
         candidates = [c for c in candidates if c.path in request.only]
-    known = {c.path: k for c in candidates if (k := _already_imported(c, library, roots)) is not None}
+    known = _known(candidates, library, roots)
     fresh = stability.check([c for c in candidates if c.path not in known], paths, min_age=_min_age(request, settings))
     planned = _plan(fresh, known, request, settings, library, parser, roots)
     for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED}:
@@ -191,13 +251,15 @@ def _checked_download_path(path: Path, roots) -> Path:
     return path
 
 
-def _discover(paths: Sequence[Path], scan: bool, sample_ratio: float) -> list[Candidate]:
+def _discover(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path] = ()
+              ) -> list[Candidate]:
+    """The candidates of the download paths; not those of the releases in `skip` (recalled)."""
     found: dict[Path, Candidate] = {}
     for path in paths:
         if scan:
             if not path.is_dir():
                 raise MydiaImportError(f"download path {display(path)} is not a folder")
-            candidates = discover.discover_releases(path, sample_ratio=sample_ratio)
+            candidates = discover.discover_releases(path, sample_ratio=sample_ratio, skip=skip)
         else:
             candidates = discover.discover(path, sample_ratio=sample_ratio)
         for candidate in candidates:
@@ -205,15 +267,26 @@ def _discover(paths: Sequence[Path], scan: bool, sample_ratio: float) -> list[Ca
     return list(found.values())
 
 
-def _already_imported(c: Candidate, library, roots) -> PlannedFile | None:
-    """A source this library's journal says was imported, unchanged, its library file unchanged.
+def _known(candidates: Sequence[Candidate], library, roots) -> dict[Path, PlannedFile]:
+    """The candidates an earlier run imported (`_already_imported`), their journal rows and
+    media_files rows read in a few queries for all of them, not two per file."""
+    entries = library.journal.done_from_many(c.path for c in candidates if c.skip_reason is None)
+    existing = library.existing_files(e.media_file_id for e in entries.values() if e.media_file_id)
+    configured = {r.path: r for r in roots.values() if r is not None}
+    return {c.path: k for c in candidates
+            if (k := _already_imported(c, entries.get(c.path), existing, configured)) is not None}
 
-    Four stats and an indexed query instead of parsing, matching and comparing bytes:
-    what makes running the same scan or hook again cheap."""
-    if c.skip_reason is not None:
+
+def _already_imported(c: Candidate, entry, existing: set[str], configured: dict[Path, LibraryRoot]
+                      ) -> PlannedFile | None:
+    """A source this library's journal says was imported (`entry`, its latest done transfer),
+    unchanged, its library file unchanged; `existing`: the media_files ids still there.
+
+    Four stats instead of parsing, matching and comparing bytes: what makes running the same
+    scan or hook again cheap."""
+    if c.skip_reason is not None or entry is None:
         return None
-    entry = library.journal.done_from(c.path)
-    if entry is None or entry.record is None or entry.operation == "record" or entry.source_identity is None:
+    if entry.record is None or entry.operation == "record" or entry.source_identity is None:
         return None
     if not entry.source_identity.same_content_as(Identity.of(c.path)):
         return None  # another file under the same name now (a repack, a re-download)
@@ -222,10 +295,9 @@ def _already_imported(c: Candidate, library, roots) -> PlannedFile | None:
         return None  # the library file was changed or removed: plan it again
     record = entry.record
     root = recovery.root_of(record)
-    configured = {r.path: r for r in roots.values() if r is not None}
     if root.path not in configured:
         return None  # the library folder moved since: plan it again
-    if c.kind is Kind.VIDEO and (entry.media_file_id is None or not library.file_exists(entry.media_file_id)):
+    if c.kind is Kind.VIDEO and (entry.media_file_id is None or entry.media_file_id not in existing):
         return None  # the record is gone: the plan records it again
     return PlannedFile(c, Status.ALREADY_IMPORTED, destination=entry.destination, root=configured[root.path],
                        release=recovery.release_of(record), match=recovery.match_of(record))
@@ -238,13 +310,13 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots)
     extras = [c for c in candidates if c.kind is Kind.EXTRA]
     subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
     probe = samples.probe_from_setting(settings.ffprobe)  # once per run, not per file
-    planned = plan.plan_videos(
-        videos, lambda c: identify_file(c, parser, library, probe), rules, _stored_lookup(library)
-    )
+    # The names of the next videos are parsed in one batch (the process pool) as the plan reaches them.
+    planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library))
     planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
     planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
                                       settings.extras == "import")
     planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
+    prefetch(subtitles, parser)
     planned += companions.plan_subtitles(subtitles, planned, parser.parse, request.mode, request.conflict)
     planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
     if settings.nfo:
@@ -271,35 +343,160 @@ def _with_recorded_roots(planned: list[PlannedFile], library) -> list[PlannedFil
     return out
 
 
-def _execute(planned: list[PlannedFile], run: _Run, results: list[FileResult]) -> None:
-    moving = [p for p in planned if p.status is Status.PLANNED]
+# Hardlinks and symlinks that replace nothing are journaled, made and recorded this many at a
+# time: two commits (two fsyncs) per batch instead of per file.
+LINK_BATCH = 64
+
+
+def _execute(planned: list[PlannedFile | _Recalled], run: _Run, results: list[FileResult]) -> None:
+    moving = [p for p in planned if isinstance(p, PlannedFile) and p.status is Status.PLANNED]
     run.listener.job_started(len(moving), sum(p.candidate.size for p in moving))
-    failed_videos: dict[Path, str] = {}
-    for p in planned:
-        video_failure = failed_videos.get(p.companion_of) if p.companion_of else None
-        release_name = p.candidate.release.name
+    execution = _Execution(run, results, _stored_ids(planned, run.library))
+    try:
+        for p in planned:
+            execution.add(p)
+        execution.finish_links()
+    finally:
+        execution.write_lines()
+
+
+class _Execution:
+    """The files of one real run, in the plan's order.
+
+    The job lines of files that move nothing wait in `lines` and are written together before
+    the next transfer and at the end; links that replace nothing wait in `links` and are
+    imported together (`_import_links`). A companion never waits in the batch of its video:
+    it must know whether its video was imported."""
+
+    def __init__(self, run: _Run, results: list[FileResult], stored: dict[tuple[str, str], str]):
+        self.run, self.results, self.stored = run, results, stored
+        self.lines: list[tuple[FileResult, str | None]] = []
+        self.links: list[PlannedFile] = []
+        self.failed_videos: dict[Path, str] = {}
+
+    def add(self, p: PlannedFile | _Recalled) -> None:
+        if isinstance(p, _Recalled):
+            self.finish_links()
+            self._moved_nothing(p.result, p.release_name)
+            return
+        linkable = p.status is Status.PLANNED and _linkable(p)
+        if self.links and not (linkable and p.companion_of not in {q.candidate.path for q in self.links}):
+            self.finish_links()  # results stay in the plan's order
+        video_failure = self.failed_videos.get(p.companion_of) if p.companion_of else None
         if video_failure is not None and p.status is Status.PLANNED:
             result = replace(_result(p), status=Status.SKIPPED, action=Action.NONE,
                              reason=f"its video was not imported: {video_failure}")
-            run.library.record_job_file(run.job_id, result, release_name=release_name)
-            run.listener.file_finished(result)
+            self._moved_nothing(result, p.candidate.release.name)
+        elif linkable:
+            self.write_lines()
+            self.links.append(p)
+            if len(self.links) >= LINK_BATCH:
+                self.finish_links()
         elif p.status is Status.PLANNED:
-            run.listener.file_started(p.candidate.path, p.candidate.size, p.action)
-            result = _import_one(p, run)  # records its own job line, with its journal row
-            run.listener.file_finished(result)
+            self.write_lines()
+            self.run.listener.file_started(p.candidate.path, p.candidate.size, p.action)
+            result = _import_one(p, self.run)  # records its own job line, with its journal row
+            self.run.listener.file_finished(result)
+            self._finished(result)
         else:
-            result = _ensure_recorded(p, run) if p.status is Status.ALREADY_IMPORTED else _result(p)
-            run.library.record_job_file(run.job_id, result, release_name=release_name)
-            run.listener.file_finished(result)
-        if result.status is Status.FAILED and p.candidate.kind is Kind.VIDEO:
-            failed_videos[p.candidate.path] = result.reason or "failed"
-        results.append(result)
+            result = _ensure_recorded(p, self.run, self.stored) if p.status is Status.ALREADY_IMPORTED else _result(p)
+            self._moved_nothing(result, p.candidate.release.name)
+
+    def finish_links(self) -> None:
+        batch, self.links = self.links, []
+        for result in _import_links(batch, self.run):
+            self._finished(result)
+
+    def write_lines(self) -> None:
+        if self.lines:
+            self.run.library.record_job_files(self.run.job_id, self.lines)
+            self.lines = []
+
+    def _moved_nothing(self, result: FileResult, release_name: str) -> None:
+        self.lines.append((result, release_name))
+        self.run.listener.file_finished(result)
+        self._finished(result)
+
+    def _finished(self, result: FileResult) -> None:
+        if result.status is Status.FAILED and result.kind is Kind.VIDEO:
+            self.failed_videos[result.source] = result.reason or "failed"
+        self.results.append(result)
+
+
+def _linkable(p: PlannedFile) -> bool:
+    return p.action in (Action.HARDLINK, Action.SYMLINK) and p.replaces is None
+
+
+def _import_links(batch: list[PlannedFile], run: _Run) -> list[FileResult]:
+    """`_import_one` for a batch of links that replace nothing: the journal rows of the batch in
+    one commit before any link is made, then the links, then their records, journal `done`
+    and job lines in one commit (one by one if that commit fails). A crash in between leaves
+    `started` rows that the next run completes (the link is there) or rolls back (it is not),
+    exactly as for one file."""
+    if not batch:
+        return []
+    with run.library.transaction():
+        begun = [_begin(p, run) for p in batch]
+    faults.point("journaled")
+    outcome: dict[int, FileResult] = {}
+    placed: list[tuple[int, _Begun, Placed]] = []
+    for i, b in enumerate(begun):
+        run.listener.file_started(b.p.candidate.path, b.p.candidate.size, b.p.action)
+        try:
+            placed.append((i, b, _place(b, run)))
+        except _PlaceFailed as failure:
+            outcome[i] = _failed(b.p, run, b.entry_id, failure.reason, failure.taken)
+            run.listener.file_finished(outcome[i])
+        faults.point("batch-link")
+    faults.point("transferred")
+    try:
+        with run.library.transaction():
+            for i, b, done in placed:
+                outcome[i] = _record_placed(b, done, run)
+    except (LibraryError, OSError):
+        for i, b, done in placed:
+            outcome[i] = _record_or_take_back(b, done, run)
+    for i, *_ in placed:
+        run.listener.file_finished(outcome[i])
+    faults.point("recorded")
+    return [outcome[i] for i in range(len(batch))]
 
 
 def _import_one(p: PlannedFile, run: _Run) -> FileResult:
+    begun = _begin(p, run)
+    faults.point("journaled")
+    try:
+        placed = _place(begun, run)
+    except _PlaceFailed as failure:
+        return _failed(p, run, begun.entry_id, failure.reason, failure.taken)
+    faults.point("transferred")
+    result = _record_or_take_back(begun, placed, run)
+    faults.point("recorded")
+    return result
+
+
+@dataclass(frozen=True)
+class _Begun:
+    """A transfer written to the journal (`started`), not yet made."""
+
+    p: PlannedFile
+    entry_id: str
+    temp: Path
+    metadata: dict | None  # media_files.metadata of a video, without the digest
+    replacing: bool  # a file is at the destination and goes to the recycle folder
+    recycled: Path | None
+
+
+class _PlaceFailed(Exception):
+    def __init__(self, reason: str, taken: bool):
+        super().__init__(reason)
+        self.reason, self.taken = reason, taken  # taken: the destination holds a file that is not ours
+
+
+def _begin(p: PlannedFile, run: _Run) -> _Begun:
+    """The journal row of one transfer, before its first byte moves."""
     assert p.destination is not None and p.root is not None
     library, source, dest = run.library, p.candidate.path, p.destination
-    release_name = p.candidate.release.name
     replacing = p.replaces is not None and os.path.lexists(dest)
     source_identity = Identity.of(source)
     metadata = _metadata(p, source_identity, run) if p.candidate.kind is Kind.VIDEO else None
@@ -313,45 +510,61 @@ def _import_one(p: PlannedFile, run: _Run) -> FileResult:
         replaced_row=library.file_snapshot(stored.id) if stored is not None else None,
         record=recovery.record_payload(p, metadata),
     )
-    faults.point("journaled")
+    return _Begun(p, entry_id, temp, metadata, replacing, recycled)
+
+
+def _place(begun: _Begun, run: _Run) -> Placed:
+    p = begun.p
+    source, dest = p.candidate.path, p.destination
     try:
         # The user's mode, not the planned action: auto still falls back to a copy where a
         # hardlink fails at run time (bind mounts, protected hardlinks); the Action says which.
-        placed = place(source, dest, run.mode, replace=p.replaces is not None and not replacing, temp=temp,
-                       verify=run.verify, perms=run.perms, reserve=run.reserve,
-                       displace=recycle.Mover(dest, recycled) if recycled is not None else None,
-                       on_bytes=run.listener.bytes_done)
+        return place(source, dest, run.mode, replace=p.replaces is not None and not begun.replacing,
+                     temp=begun.temp, verify=run.verify, perms=run.perms, reserve=run.reserve,
+                     displace=recycle.Mover(dest, begun.recycled) if begun.recycled is not None else None,
+                     on_bytes=run.listener.bytes_done)
     except (TransferError, OSError) as error:
         if not isinstance(error, TransferError):  # anything transfer did not wrap is still the user's to act on
             error = TransferError("importing", error, source, dest)
-        return _failed(p, run, entry_id, str(error), taken=isinstance(error.os_error, FileExistsError))
-    faults.point("transferred")
+        raise _PlaceFailed(str(error), taken=isinstance(error.os_error, FileExistsError)) from error
+
+
+def _record_placed(begun: _Begun, placed: Placed, run: _Run) -> FileResult:
+    """The media_files row, the journal's `done` and the job line of a placed file; inside the
+    caller's transaction."""
+    p, library = begun.p, run.library
     result = replace(_result(p), status=Status.IMPORTED, action=placed.action)
+    media_file_id = None
+    if p.candidate.kind is Kind.VIDEO:
+        metadata = begun.metadata or {}
+        if placed.digest:
+            metadata = {**metadata, "sha256": placed.digest}
+        media_file_id = _record(p, library, metadata)
+        result = replace(result, media_file_id=media_file_id)
+    library.journal.finish(begun.entry_id, DONE, action=str(placed.action),
+                           dest_identity=Identity.of(p.destination, follow=False), digest=placed.digest,
+                           media_file_id=media_file_id, recycled=begun.recycled)
+    library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
+    return result
+
+
+def _record_or_take_back(begun: _Begun, placed: Placed, run: _Run) -> FileResult:
+    """Record a placed file in one transaction; if that fails, take the transfer back."""
+    p, library, dest = begun.p, run.library, begun.p.destination
     try:
         with library.transaction():
-            media_file_id = None
-            if p.candidate.kind is Kind.VIDEO:
-                if placed.digest:
-                    metadata = {**(metadata or {}), "sha256": placed.digest}
-                media_file_id = _record(p, library, metadata or {})
-                result = replace(result, media_file_id=media_file_id)
-            library.journal.finish(entry_id, DONE, action=str(placed.action),
-                                   dest_identity=Identity.of(dest, follow=False), digest=placed.digest,
-                                   media_file_id=media_file_id, recycled=recycled)
-            library.record_job_file(run.job_id, result, release_name=release_name)
+            return _record_placed(begun, placed, run)
     except (LibraryError, OSError) as error:
-        entry = _entry(library, entry_id)
         why = f"could not record {display(dest)} in the library ({error})"
         try:
-            recovery.take_back(library, entry, placed.action, why)
+            recovery.take_back(library, _entry(library, begun.entry_id), placed.action, why)
         except (OSError, MydiaImportError) as undo_error:
             why += f"; taking the import back failed too ({undo_error}): the file stays at its destination"
         else:
             why += "; the import was undone"
-        result = replace(result, status=Status.FAILED, action=Action.NONE, reason=why, media_file_id=None)
-        library.record_job_file(run.job_id, result, release_name=release_name)
-    faults.point("recorded")
-    return result
+        result = replace(_result(p), status=Status.FAILED, action=Action.NONE, reason=why)
+        library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
+        return result
 
 
 def _failed(p: PlannedFile, run: _Run, entry_id: str, reason: str, taken: bool) -> FileResult:
@@ -380,29 +593,41 @@ def _entry(library, entry_id: str):
     return entry
 
 
-def _ensure_recorded(p: PlannedFile, run: _Run) -> FileResult:
+def _stored_ids(planned: list[PlannedFile | _Recalled], library) -> dict[tuple[str, str], str]:
+    """(root id, relative path) -> media_files id of the already-imported videos, in bulk."""
+    by_root: dict[LibraryRoot, list[str]] = {}
+    for p in planned:
+        if (isinstance(p, PlannedFile) and p.status is Status.ALREADY_IMPORTED and p.candidate.kind is Kind.VIDEO
+                and p.root is not None and p.root.id and p.match is not None and p.destination is not None):
+            by_root.setdefault(p.root, []).append(p.destination.relative_to(p.root.path).as_posix())
+    return {(root.id, relative): file_id for root, relatives in by_root.items()
+            for relative, file_id in library.file_ids_at(root, relatives).items()}
+
+
+def _ensure_recorded(p: PlannedFile, run: _Run, stored: dict[tuple[str, str], str]) -> FileResult:
+    """An already-imported file's result; a video with no media_files row at its destination
+    gets one (`stored`: the rows found in bulk)."""
     result = _result(p)
     library = run.library
     if p.candidate.kind is Kind.VIDEO and p.root is not None and p.match is not None:
         relative = p.destination.relative_to(p.root.path).as_posix()
-        stored = library.file_at(p.root, relative)
-        if stored is None:
+        file_id = stored.get((p.root.id, relative))
+        if file_id is None:
             identity = Identity.of(p.candidate.path)
             metadata = _metadata(p, identity, run)
             try:
                 with library.transaction():
-                    media_file_id = _record(p, library, metadata)
+                    file_id = _record(p, library, metadata)
                     entry_id = library.journal.begin(
                         run.job_id, kind=str(p.candidate.kind), operation="record", source=p.candidate.path,
                         source_identity=identity, destination=p.destination,
                         record=recovery.record_payload(p, metadata))
                     library.journal.finish(entry_id, DONE, dest_identity=Identity.of(p.destination, follow=False),
-                                           media_file_id=media_file_id)
+                                           media_file_id=file_id)
             except (LibraryError, OSError) as error:
                 return replace(result, status=Status.FAILED,
                                reason=f"already in place but could not be recorded in the library ({error})")
-            return replace(result, media_file_id=media_file_id)
-        return replace(result, media_file_id=stored.id)
+        return replace(result, media_file_id=file_id)
     return result
 
 

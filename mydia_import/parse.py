@@ -152,6 +152,11 @@ def _pool_cores() -> int:
 
 
 def _load_guessit() -> Any:
+    """guessit, on a faster rebulk (rebulk_speed) patched before guessit builds its rules; a
+    forked worker inherits both, a spawned one comes here in `_parse_chunk`."""
+    from mydia_import import rebulk_speed
+
+    rebulk_speed.install()
     from guessit import guessit
 
     return guessit

@@ -67,16 +67,21 @@ def record_payload(p: PlannedFile, metadata: dict[str, Any] | None) -> dict[str,
     return {
         "root": {"id": p.root.id, "path": str(p.root.path), "type": p.root.type},
         "relative": p.destination.relative_to(p.root.path).as_posix(),
-        "match": None if match is None else {
-            "item": {"id": match.item.id, "type": str(match.item.type), "title": match.item.title,
-                     "year": match.item.year},
-            "episodes": [{"id": e.id, "season": e.season, "episode": e.episode, "title": e.title,
-                          "air_date": e.air_date.isoformat() if e.air_date else None} for e in match.episodes],
-        },
+        "match": record_match(match),
         "release": None if p.release is None else {
             f.name: _plain(getattr(p.release, f.name)) for f in dataclasses.fields(Release)},
         "metadata": metadata,
         "release_name": p.candidate.release.name,
+    }
+
+
+def record_match(match: Match | None) -> dict[str, Any] | None:
+    """A match as JSON, as `match_of` reads it back."""
+    return None if match is None else {
+        "item": {"id": match.item.id, "type": str(match.item.type), "title": match.item.title,
+                 "year": match.item.year},
+        "episodes": [{"id": e.id, "season": e.season, "episode": e.episode, "title": e.title,
+                      "air_date": e.air_date.isoformat() if e.air_date else None} for e in match.episodes],
     }
 
 

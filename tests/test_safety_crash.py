@@ -18,7 +18,9 @@ import pytest
 from conftest import (
     INCEPTION,
     MOVIE_RELEASE,
+    OFFICE_S02,
     Workspace,
+    make_pack_release,
     tree,
     write_config,
     write_file,
@@ -243,3 +245,33 @@ def test_a_run_killed_from_outside_during_a_large_copy_is_recovered(workspace):
     assert result.returncode == 0, result.stderr
     assert digest(ws.movies / INCEPTION) == before
     assert_library_and_database_agree(ws, ws.movies)
+
+
+# --- a batch of hardlinks -------------------------------------------------------------------------------
+
+# Links that replace nothing are journaled together, made, then recorded together: a kill between
+# those steps leaves `started` rows, each completed (its link is there) or rolled back (it is not).
+BATCH_POINTS = [
+    ("journaled", 0),      # the three journal rows are committed, no link made
+    ("batch-link:2", 2),   # two of the three links made
+    ("transferred", 3),    # all linked, none recorded
+]
+
+
+@pytest.mark.parametrize("point,made", BATCH_POINTS, ids=[p for p, _ in BATCH_POINTS])
+def test_a_batch_of_hardlinks_killed_at_any_point_is_completed_or_rolled_back_file_by_file(workspace, point, made):
+    ws = workspace
+    pack = make_pack_release(ws.downloads)
+    killed(ws, point, str(pack.folder), "--mode", "hardlink")
+    assert ws.query("SELECT count(*) AS n FROM import_transfers WHERE state = 'started'")[0]["n"] == 3
+    assert sum((ws.tv / OFFICE_S02[n]).exists() for n in (1, 2, 3)) == made
+
+    result = ws.process("import", str(pack.folder), "--mode", "hardlink")
+    assert result.returncode == 0, result.stderr
+    for n, source in pack.episodes.items():
+        assert (ws.tv / OFFICE_S02[n]).stat().st_ino == source.stat().st_ino
+    assert_library_and_database_agree(ws, ws.tv)
+    lines = sorted(line for line in killed_job_lines(ws) if line[0] != "skipped")  # not the sample
+    completed = ("imported", "completed by the next run after this run was interrupted")
+    assert lines.count(completed) == made
+    assert [status for status, _ in lines if (status, _) != completed] == ["failed"] * (3 - made)

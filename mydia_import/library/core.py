@@ -19,6 +19,7 @@ from mydia_import.library.db import Database
 from mydia_import.library.journal import Journal
 from mydia_import.library.parsecache import ParseCache
 from mydia_import.library.results import ItemSummary, JobFile, JobSummary, LoadSummary, StoredFile
+from mydia_import.library.settled import SettledReleases
 from mydia_import.models import (
     EpisodeRef,
     FileResult,
@@ -39,6 +40,7 @@ class Library:
         self._files = files.Files(db)
         self._parse_caches: list[ParseCache] = []
         self.journal = Journal(db)  # import_transfers: what each job put into the library
+        self.settled = SettledReleases(db)  # import_settled_releases: the re-scan fast path
         # find_items answers, until this Library changes the catalog: the files of a season pack
         # all look up the same titles.
         self._items: dict[tuple[str, MediaType | None], tuple[MediaRef, ...]] = {}

@@ -341,8 +341,24 @@ IMPORT_PARSE_CACHE = Table(
     constraints=("PRIMARY KEY (parser, type_hint, name)",),
 )
 
+# Releases of a downloads folder whose every file an earlier scan left imported or skipped for
+# good, with a fingerprint of their files: a re-scan that finds the same fingerprint takes
+# their results from here (mydia_import/settled.py) instead of planning them again.
+IMPORT_SETTLED_RELEASES = Table(
+    "import_settled_releases",
+    (
+        "release TEXT PRIMARY KEY NOT NULL",  # the release's path (raw bytes if not UTF-8)
+        "downloads TEXT NOT NULL",  # the downloads folder it was found in
+        "fingerprint TEXT NOT NULL",  # its files and the settings that decided them, hashed
+        "files TEXT NOT NULL",  # each file's result as JSON, in the scan's order
+        "settled_at TEXT NOT NULL",
+    ),
+    indexes=(Index("import_settled_releases_downloads_index", ("downloads",)),),
+)
+
 TOOL_TABLES = (
     IMPORT_PARSE_CACHE,
+    IMPORT_SETTLED_RELEASES,
     IMPORT_TITLES,
     IMPORT_ALIASES,
     IMPORT_EPISODE_NUMBERS,

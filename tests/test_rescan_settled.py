@@ -1,0 +1,144 @@
+"""The re-scan fast path (mydia_import/settled.py): a scan stores each release whose files all
+ended imported or skipped for good; a later scan that finds the release unchanged takes its
+results from there, and they are the very results the normal path gives. Anything changed sends
+the release through the normal path."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import (
+    INCEPTION,
+    OFFICE_S02,
+    make_episode_release,
+    make_movie_release,
+    make_pack_release,
+    write_file,
+    write_text,
+)
+
+from mydia_import import discover
+
+UNMATCHED = "Nobody.Knows.This.Show.S01E01.720p.HDTV.x264-LOL.mkv"
+
+
+@pytest.fixture
+def scanned(workspace, monkeypatch):
+    """A downloads folder of imported, skipped (sample, extra, junk) and unmatched files, scanned
+    once with hardlinks; `discovered` lists the releases each later scan walked the normal way."""
+    ws = workspace
+    movie = make_movie_release(ws.downloads)
+    write_file(movie.folder / "Featurettes" / "Making of.mkv", 3 * 1024)
+    make_pack_release(ws.downloads)
+    make_episode_release(ws.downloads)
+    write_file(ws.downloads / UNMATCHED, 20 * 1024)
+    ws.json("scan", "--mode", "hardlink", code=0)
+    discovered: list[str] = []
+    real = discover.discover
+
+    def recording(path, **kwargs):
+        discovered.append(os.path.basename(path))
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(discover, "discover", recording)
+    ws.discovered = discovered
+    ws.movie = movie
+    return ws
+
+
+def scan(ws) -> dict:
+    ws.discovered.clear()
+    document = ws.json("scan", "--mode", "hardlink", code=0)
+    document.pop("job")
+    return document
+
+
+def test_a_rescan_of_settled_releases_gives_the_results_of_the_normal_path(scanned):
+    ws = scanned
+    fast = scan(ws)
+    assert ws.discovered == [UNMATCHED]  # the only release with a file not settled
+    _forget_all(ws)
+    slow = scan(ws)
+    assert len(ws.discovered) == 4
+    assert fast == slow
+    statuses = {f["status"] for f in fast["files"]}
+    assert statuses == {"already-imported", "skipped"}
+    assert any("sample" in (f["reason"] or "") for f in fast["files"])
+    assert any(f["kind"] == "extra" for f in fast["files"])
+
+
+def test_every_rescan_records_a_job_with_a_line_per_file(scanned):
+    ws = scanned
+    document = ws.json("scan", "--mode", "hardlink")
+    lines = ws.query("SELECT count(*) AS n FROM import_job_files WHERE job_id = ?", (document["job"],))
+    assert lines[0]["n"] == len(document["files"])
+
+
+def test_a_changed_file_sends_its_release_through_the_normal_path(scanned):
+    ws = scanned
+    before = scan(ws)
+    sample = ws.movie.sample
+    os.utime(sample, ns=(sample.stat().st_atime_ns, sample.stat().st_mtime_ns + 10**9))
+    after = scan(ws)
+    assert sorted(ws.discovered) == sorted([ws.movie.folder.name, UNMATCHED])
+    assert after == before
+
+
+def test_an_added_or_removed_file_sends_its_release_through_the_normal_path(scanned):
+    ws = scanned
+    scan(ws)
+    write_text(ws.movie.folder / "notes.txt", "new\n")
+    scan(ws)
+    assert ws.movie.folder.name in ws.discovered
+    scan(ws)
+    assert ws.movie.folder.name not in ws.discovered  # settled again
+    ws.movie.sample.unlink()
+    document = scan(ws)
+    assert ws.movie.folder.name in ws.discovered
+    assert not any(f["source"] == str(ws.movie.sample) for f in document["files"])
+
+
+def test_a_library_file_deleted_is_imported_again(scanned):
+    ws = scanned
+    scan(ws)
+    (ws.tv / OFFICE_S02[2]).unlink()
+    document = scan(ws)
+    assert any("Office" in name for name in ws.discovered)
+    imported = [f for f in document["files"] if f["status"] == "imported"]
+    assert [f["destination"] for f in imported] == [str(ws.tv / OFFICE_S02[2])]
+
+
+def test_a_library_file_replaced_sends_its_release_through_the_normal_path(scanned):
+    ws = scanned
+    scan(ws)
+    movie = ws.movies / INCEPTION
+    movie.unlink()
+    write_file(movie, 48 * 1024)  # another file at the same name (recorded from this source: the plan decides)
+    scan(ws)
+    assert ws.movie.folder.name in ws.discovered
+
+
+def test_a_deleted_media_files_row_sends_its_release_through_the_normal_path(scanned):
+    ws = scanned
+    scan(ws)
+    _execute(ws, "DELETE FROM media_files WHERE relative_path = ?", (INCEPTION,))
+    scan(ws)
+    assert ws.movie.folder.name in ws.discovered
+    assert ws.query("SELECT count(*) AS n FROM media_files WHERE relative_path = ?", (INCEPTION,))[0]["n"] == 1
+
+
+def _forget_all(ws) -> None:
+    _execute(ws, "DELETE FROM import_settled_releases")
+
+
+def _execute(ws, sql: str, params: tuple = ()) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(ws.db)
+    try:
+        with conn:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(sql, params)
+    finally:
+        conn.close()
