@@ -111,38 +111,57 @@ def _add(path: str, relative: str, entry: os.DirEntry, digest, identities: dict)
 def recall(library, downloads: Path, walks: dict[Path, Walk | None],
            roots: Iterable[LibraryRoot]) -> dict[Path, list[FileResult]]:
     """The releases of a downloads folder whose row still holds: release -> its files' results."""
-    configured = {r.path: r for r in roots if r.id}
+    configured = {str(r.path): r for r in roots if r.id}
     stored = {release: json.loads(files) for release, (fingerprint, files) in library.settled.rows_in(downloads).items()
               if (walk := walks.get(release)) is not None and walk.fingerprint == fingerprint}
-    recorded = _recorded_videos(library, (f for files in stored.values() for f in files), configured)
+    held = _held_at(library, (f for files in stored.values() for f in files), configured)
+    catalog = _Lazy(library.catalog_stamp)
     recalled = {}
     for release, files in stored.items():
-        if all(_still_imported(f, configured, recorded) for f in files):
+        if all(_still_true(f, configured, held, catalog) for f in files):
             recalled[release] = [_result(f) for f in files]
     return recalled
 
 
-def _recorded_videos(library, files: Iterable[dict], configured: dict[Path, LibraryRoot]) -> set[tuple[str, str, str]]:
-    """(root path, relative path, media_files id) of the rows at the stored videos' destinations."""
-    by_root: dict[Path, list[str]] = {}
+class _Lazy:
+    """A value worked out the first time it is asked for (the catalog stamp costs a query)."""
+
+    def __init__(self, compute):
+        self._compute, self._value, self._done = compute, None, False
+
+    def __call__(self):
+        if not self._done:
+            self._value, self._done = self._compute(), True
+        return self._value
+
+
+def _held_at(library, files: Iterable[dict], configured: dict[str, LibraryRoot]) -> dict[tuple[str, str], str]:
+    """(root path, relative path) -> media_files id, for the destinations of the stored videos
+    and conflicts."""
+    by_root: dict[str, list[str]] = {}
     for f in files:
-        if f["kind"] == Kind.VIDEO and f["status"] == Status.ALREADY_IMPORTED and Path(f["root"]) in configured:
-            by_root.setdefault(Path(f["root"]), []).append(f["relative"])
-    return {(str(root), relative, file_id) for root, relatives in by_root.items()
+        if "relative" in f and (f["kind"] == Kind.VIDEO or f.get("conflict")) and f["root"] in configured:
+            by_root.setdefault(f["root"], []).append(f["relative"])
+    return {(root, relative): file_id for root, relatives in by_root.items()
             for relative, file_id in library.file_ids_at(configured[root], relatives).items()}
 
 
-def _still_imported(f: dict, configured: dict[Path, LibraryRoot], recorded: set[tuple[str, str, str]]) -> bool:
-    """A stored result still true: what importer._already_imported checks, the source's identity
-    being in the fingerprint."""
-    if f["status"] != Status.ALREADY_IMPORTED:
+def _still_true(f: dict, configured: dict[str, LibraryRoot], held: dict[tuple[str, str], str], catalog) -> bool:
+    """A stored result still true. An imported file: what importer._already_imported checks, the
+    source's identity being in the fingerprint. A conflict: the same library file still in the
+    way, the same media_files row (or none) at it, and a library whose items and aliases have
+    not changed since (the file would be matched the same)."""
+    if f["status"] != Status.ALREADY_IMPORTED and not f.get("conflict"):
         return True  # skipped by discovery: its evidence is the fingerprint
-    if Path(f["root"]) not in configured:
+    if f["root"] not in configured:
         return False  # the library folder moved since
-    found = Identity.of(Path(f["destination"]), follow=False)
+    found = Identity.of(os.path.join(f["root"], f["relative"]), follow=False)
     if found is None or (found.size, found.mtime_ns, found.inode) != tuple(f["library_file"]):
         return False  # the library file was changed or removed
-    return f["kind"] != Kind.VIDEO or (f["root"], f["relative"], f["media_file_id"]) in recorded
+    at = held.get((f["root"], f["relative"]))
+    if f.get("conflict"):
+        return at == f["held_by"] and f["catalog"] == catalog()
+    return f["kind"] != Kind.VIDEO or at == f["media_file_id"]
 
 
 def _result(f: dict) -> FileResult:
@@ -169,10 +188,16 @@ def settle(library, downloads: Path, walks: dict[Path, Walk | None], recalled: I
     sources = [p.candidate.path for pairs in by_release.values() for p, r in pairs
                if r.status in (Status.IMPORTED, Status.ALREADY_IMPORTED)]
     entries = library.journal.done_from_many(sources)
+    conflicts = [p for pairs in by_release.values() for p, r in pairs if _is_conflict(p, r)]
+    blocked = {p.candidate.path for p in conflicts}
+    holders = _holders(library, conflicts)
+    catalog = library.catalog_stamp() if conflicts else None
     rows = []
     for release, pairs in by_release.items():
         walk = walks[release]
-        files = [_stored(p, result, entries.get(p.candidate.path), walk) for p, result in pairs]
+        files = [_stored_conflict(p, result, holders, catalog) if _is_conflict(p, result)
+                 else _stored_result(result) if _follows(p, result, blocked)
+                 else _stored(p, result, entries.get(p.candidate.path), walk) for p, result in pairs]
         if all(f is not None for f in files):
             rows.append((release, walk.fingerprint, json.dumps(files)))
     library.settled.replace_in(downloads, rows, keep=recalled)
@@ -203,6 +228,44 @@ def _stored(p: PlannedFile, result: FileResult, entry, walk: Walk) -> dict | Non
     library_file = entry.dest_identity
     return {**_stored_result(known), "root": str(root.path), "relative": entry.record["relative"],
             "library_file": [library_file.size, library_file.mtime_ns, library_file.inode]}
+
+
+def _is_conflict(p: PlannedFile, result: FileResult) -> bool:
+    """A matched file skipped because its destination holds another file (--conflict skip, or
+    upgrade when it is no upgrade): settled while that file stays."""
+    return (result.status is Status.SKIPPED and p.status is Status.SKIPPED and p.candidate.skip_reason is None
+            and p.match is not None and p.root is not None and p.destination is not None
+            and result.reason == p.reason and p.destination.is_relative_to(p.root.path))
+
+
+def _follows(p: PlannedFile, result: FileResult, blocked: set[Path]) -> bool:
+    """A subtitle skipped because its video is a conflict: it stays skipped while that does (the
+    video is in the same release, whose row holds only while the conflict does)."""
+    return (result.status is Status.SKIPPED and p.candidate.skip_reason is None and p.destination is None
+            and p.companion_of in blocked)
+
+
+def _holders(library, conflicts: Sequence[PlannedFile]) -> dict[Path, str]:
+    """The media_files ids at the conflicts' destinations (where there is one)."""
+    by_root: dict[LibraryRoot, list[str]] = {}
+    for p in conflicts:
+        if p.root is not None and p.root.id and p.destination is not None:
+            by_root.setdefault(p.root, []).append(p.destination.relative_to(p.root.path).as_posix())
+    return {root.path / relative: file_id for root, relatives in by_root.items()
+            for relative, file_id in library.file_ids_at(root, relatives).items()}
+
+
+def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[Path, str], catalog: str | None) -> dict | None:
+    assert p.root is not None and p.destination is not None
+    if not p.root.id or os.path.islink(p.destination):
+        return None  # a symbolic link's target may change under an unchanged link
+    found = Identity.of(p.destination, follow=False)
+    if found is None:
+        return None
+    return {**_stored_result(result), "conflict": True, "root": str(p.root.path),
+            "relative": p.destination.relative_to(p.root.path).as_posix(),
+            "library_file": [found.size, found.mtime_ns, found.inode],
+            "held_by": holders.get(p.destination), "catalog": catalog}
 
 
 def _stored_result(result: FileResult) -> dict:

@@ -142,3 +142,17 @@ def test_a_database_opened_without_sqlite_utils_keeps_transactions_and_savepoint
         assert [i.ref.title for i in lib.list_items()] == ["Alien"]
         assert lib.db.value("PRAGMA journal_mode") == "wal"
     assert json.loads(json.dumps([1]))  # the module is importable without side effects
+
+
+def test_history_line_ids_are_uuid7s_in_the_order_they_were_made(monkeypatch):
+    import time
+    import uuid
+
+    from mydia_import.library import db
+
+    clock = iter(range(1_700_000_000_000_000_000, 1_800_000_000_000_000_000, 1_000_000))
+    monkeypatch.setattr(time, "time_ns", lambda: next(clock))
+    ids = [db.ordered_id() for _ in range(50)]
+    assert ids == sorted(ids)
+    assert {uuid.UUID(i).version for i in ids} == {7}
+    assert {uuid.UUID(i).variant for i in ids} == {uuid.RFC_4122}

@@ -9,6 +9,7 @@ import os
 
 import pytest
 from conftest import (
+    BB_S01E02,
     INCEPTION,
     OFFICE_S02,
     make_episode_release,
@@ -126,6 +127,53 @@ def test_a_deleted_media_files_row_sends_its_release_through_the_normal_path(sca
     scan(ws)
     assert ws.movie.folder.name in ws.discovered
     assert ws.query("SELECT count(*) AS n FROM media_files WHERE relative_path = ?", (INCEPTION,))[0]["n"] == 1
+
+
+DUPLICATE = "Breaking.Bad.S01E02.1080p.WEB-DL.x264-GRP"
+
+
+@pytest.fixture
+def conflicted(scanned):
+    """A second download of Breaking Bad S01E02 (other bytes, with a subtitle), scanned once:
+    a conflict with the library file the first one became, skipped while that file stays."""
+    ws = scanned
+    folder = ws.downloads / DUPLICATE
+    ws.duplicate = write_file(folder / f"{DUPLICATE}.mkv", 40 * 1024)
+    ws.duplicate_srt = write_text(folder / f"{DUPLICATE}.en.srt", "1\n00:00:01,000 --> 00:00:02,000\nHi.\n")
+    first = scan(ws)
+    assert [f["status"] for f in first["files"] if f["source"] == str(ws.duplicate)] == ["skipped"]
+    ws.library_file = ws.tv / BB_S01E02
+    return ws
+
+
+def test_a_conflict_is_recalled_while_the_file_in_the_way_stays(conflicted):
+    ws = conflicted
+    fast = scan(ws)
+    assert DUPLICATE not in ws.discovered
+    _forget_all(ws)
+    assert scan(ws) == fast
+    skipped = {f["source"]: f["reason"] for f in fast["files"] if f["status"] == "skipped"}
+    assert "already holds a different file" in skipped[str(ws.duplicate)]
+    assert "is not imported" in skipped[str(ws.duplicate_srt)]
+
+
+def test_a_conflict_whose_library_file_changed_is_decided_again(conflicted):
+    ws = conflicted
+    scan(ws)
+    ws.library_file.unlink()
+    document = scan(ws)
+    assert DUPLICATE in ws.discovered
+    assert str(ws.library_file) in {f["destination"] for f in document["files"] if f["status"] == "imported"}
+
+
+def test_a_conflict_is_decided_again_when_the_library_items_change(conflicted):
+    ws = conflicted
+    scan(ws)
+    ws.ok("library", "add", "movie", "Some New Film", "--year", "2020")
+    scan(ws)
+    assert DUPLICATE in ws.discovered
+    scan(ws)
+    assert DUPLICATE not in ws.discovered  # settled again, with the new library
 
 
 def _forget_all(ws) -> None:

@@ -141,6 +141,9 @@ class Library:
     def title_keys(self, type: MediaType, prefix: str = "") -> dict[str, list[str]]:
         return lookup.title_keys(self.db, type, prefix)
 
+    def catalog_stamp(self) -> str:
+        return lookup.catalog_stamp(self.db)
+
     def tmdb_id(self, item_id: str) -> int | None:
         return lookup.tmdb_id(self.db, item_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
@@ -151,7 +152,8 @@ class Files:
 
     def ids_at(self, root: LibraryRoot, relative_paths: Iterable[str | PurePath]) -> dict[str, str]:
         """`file_at(root, p).id` for many paths: relative path -> id of the rows that exist."""
-        wanted = {str(Path(root.path) / r): r for r in map(_relative, relative_paths)}
+        base = str(root.path)
+        wanted = {os.path.join(base, r): r for r in map(_relative, relative_paths)}  # as str(root / r)
         found: dict[str, str] = {}
         keys = list(wanted)
         for start in range(0, len(keys), _BATCH):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mydia_import.errors import LibraryError
-from mydia_import.library.db import Database, new_id, parse_timestamp, timestamp
+from mydia_import.library.db import Database, new_id, ordered_id, parse_timestamp, timestamp
 from mydia_import.library.lookup import media_ref
 from mydia_import.library.results import JobFile, JobSummary
 from mydia_import.models import Action, EpisodeRef, FileResult, Kind, Status
@@ -45,7 +45,8 @@ def record_job_file(
 
 def record_job_files(db: Database, job_id: str, results: Sequence[tuple[FileResult, str | None]]) -> list[str]:
     """Many files' lines (result, release name) in one transaction: one commit, not one each."""
-    rows = [_job_file_row(job_id, result, name) for result, name in results]
+    now = timestamp(precise=True)  # one moment: the lines are written together
+    rows = [_job_file_row(job_id, result, name, now) for result, name in results]
     if rows:
         columns = list(rows[0][1])
         marks = ", ".join("?" for _ in columns)
@@ -55,10 +56,11 @@ def record_job_files(db: Database, job_id: str, results: Sequence[tuple[FileResu
     return [file_id for file_id, _ in rows]
 
 
-def _job_file_row(job_id: str, result: FileResult, release_name: str | None) -> tuple[str, dict[str, Any]]:
+def _job_file_row(job_id: str, result: FileResult, release_name: str | None,
+                  recorded_at: str | None = None) -> tuple[str, dict[str, Any]]:
     episodes = [{"id": e.id, "season": e.season, "episode": e.episode}
                 for e in (result.match.episodes if result.match else ())]
-    file_id = new_id()
+    file_id = ordered_id()
     return file_id, {
         # The source exactly (retry reads it back); reasons and names only for people.
         "id": file_id, "job_id": job_id, "source": db_path(result.source),
@@ -67,7 +69,7 @@ def _job_file_row(job_id: str, result: FileResult, release_name: str | None) -> 
         "reason": db_text(result.reason), "release_name": db_text(release_name),
         "media_item_id": result.match.item.id if result.match else None,
         "episodes": json.dumps(episodes), "media_file_id": result.media_file_id,
-        "size": result.size, "recorded_at": timestamp(precise=True),
+        "size": result.size, "recorded_at": recorded_at or timestamp(precise=True),
     }
 
 

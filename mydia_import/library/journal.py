@@ -34,7 +34,7 @@ class Identity:
     dev: int = 0
 
     @classmethod
-    def of(cls, path: Path, *, follow: bool = True) -> Identity | None:
+    def of(cls, path: str | os.PathLike[str], *, follow: bool = True) -> Identity | None:
         try:
             st = os.stat(path) if follow else os.lstat(path)
         except OSError:

@@ -63,6 +63,16 @@ def sync_title_index(db: Database) -> int:
     return len(stale)
 
 
+def catalog_stamp(db: Database) -> str:
+    """What changes when an item or alias is added, removed or edited (rowids grow, counts
+    change, edits set updated_at): a name matched before may match otherwise after."""
+    row = db.execute(
+        "SELECT (SELECT max(rowid) FROM media_items), (SELECT count(*) FROM media_items), "
+        "(SELECT max(updated_at) FROM media_items), (SELECT max(rowid) FROM import_aliases), "
+        "(SELECT count(*) FROM import_aliases)").fetchone()
+    return json.dumps(list(row))
+
+
 def tmdb_id(db: Database, item_id: str) -> int | None:
     return db.value("SELECT tmdb_id FROM media_items WHERE id = ?", [item_id])
 

@@ -260,8 +260,9 @@ IMPORT_JOB_FILES = Table(
         "recorded_at TEXT NOT NULL",
     ),
     indexes=(
+        # No index on media_file_id: nothing looks lines up by it, and its random ids would
+        # make every line written touch another page of it.
         Index("import_job_files_job_id_status_index", ("job_id", "status")),
-        Index("import_job_files_media_file_id_index", ("media_file_id",)),
     ),
 )
 
