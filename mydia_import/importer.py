@@ -22,21 +22,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mydia_import import (
-    companions,
     discover,
     faults,
     locking,
     permissions,
-    plan,
     recovery,
     recycle,
-    samples,
     settled,
     stability,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
-from mydia_import.match import identifier, prefetch
 from mydia_import.models import (
     Action,
     Candidate,
@@ -199,6 +195,10 @@ def _decide(paths, request: Request, settings, library, parser, roots, skip: Con
     candidates = _discover(paths, request.scan, settings.sample_ratio, skip)
     if request.only is not None:
         candidates = [c for c in candidates if c.path in request.only]
+    if not candidates:
+        return []
+    from mydia_import import plan  # here, not above: a run with nothing to plan starts faster
+
     known = _known(candidates, library, roots)
     fresh = stability.check([c for c in candidates if c.path not in known], paths, min_age=_min_age(request, settings))
     planned = _plan(fresh, known, request, settings, library, parser, roots)
@@ -304,6 +304,11 @@ def _already_imported(c: Candidate, entry, existing: set[str], configured: dict[
 
 
 def _plan(candidates, known, request: Request, settings, library, parser, roots) -> list[PlannedFile]:
+    # Identification and planning are loaded with the first file to plan (a hook that finds
+    # nothing to do must start fast).
+    from mydia_import import companions, plan, samples
+    from mydia_import.match import identifier, prefetch
+
     rules = plan.Rules(request.mode, request.conflict, settings.movie_template,
                        settings.episode_template, roots)
     videos = [c for c in candidates if c.kind is Kind.VIDEO]

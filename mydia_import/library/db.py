@@ -2,10 +2,10 @@
 errors in words.
 
 The rest of the `library` package receives a `Database` and speaks plain SQL
-through it. It runs on the standard library's sqlite3 alone: sqlite-utils
-costs every run 50 ms to import (a hook that finds nothing to do must start
-fast), and its table helpers are not needed here; this is the module that
-would import it (ruff's banned-api rule).
+through it. This is the only module that imports sqlite_utils, and it does so
+when first needed (nested transactions, rolling back, switching a new
+database to WAL): its import costs 50 ms, which a hook that finds nothing to
+do must not pay. Plain statements go to the sqlite3 connection directly.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import functools
 import os
 import secrets
 import sqlite3
@@ -102,7 +103,7 @@ class Database:
             # Reading journal_mode is the first statement that reads the file's
             # header, so a file that is not SQLite fails here.
             if str(db.value("PRAGMA journal_mode")).lower() != "wal":
-                db.execute("PRAGMA journal_mode=wal")
+                db._utils.enable_wal()
         except sqlite3.Error as error:
             conn.close()
             raise LibraryError(_describe(error, name)) from error
@@ -220,37 +221,27 @@ class Database:
         """
         conn = self._conn
         if conn.in_transaction:
-            yield from self._savepoint()
+            with self._utils.atomic():  # a savepoint inside the open transaction
+                yield
             return
         self.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self._rollback()
+            self._utils.rollback()
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as error:
-            self._rollback()
+            self._utils.rollback()
             raise LibraryError(_describe(error, self.name)) from error
 
-    def _savepoint(self) -> Iterator[None]:
-        """A nested block: a savepoint inside the open transaction."""
-        name = f"mydia_{secrets.token_hex(8)}"
-        self.execute(f"SAVEPOINT {name}")
-        try:
-            yield
-        except BaseException:
-            # An error that ended the whole transaction took the savepoint with it.
-            if self._conn.in_transaction:
-                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                self._conn.execute(f"RELEASE SAVEPOINT {name}")
-            raise
-        self.execute(f"RELEASE SAVEPOINT {name}")
+    @functools.cached_property
+    def _utils(self) -> Any:
+        """sqlite-utils over the same connection, imported on first use."""
+        import sqlite_utils
 
-    def _rollback(self) -> None:
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+        return sqlite_utils.Database(self._conn, execute_plugins=False)
 
 
 def _check_access(path: Path) -> None:
