@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mydia_import.library import Library
 from mydia_import.library.journal import DONE, Identity
@@ -154,3 +156,14 @@ def test_history_line_ids_are_uuid7s_in_the_order_they_were_made(monkeypatch):
     assert ids == sorted(ids)
     assert {uuid.UUID(i).version for i in ids} == {7}
     assert {uuid.UUID(i).variant for i in ids} == {uuid.RFC_4122}
+
+
+@given(st.text(alphabet="ab./\\ é", max_size=12))
+def test_a_relative_path_taken_as_it_is_is_what_the_full_check_gives(text):
+    from pathlib import PurePath
+
+    from mydia_import.library import files
+
+    if files._PLAIN_RELATIVE.fullmatch(text):
+        pure = PurePath(text)
+        assert pure.as_posix() == text and pure.parts and not pure.is_absolute() and ".." not in pure.parts

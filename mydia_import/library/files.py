@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
@@ -14,6 +15,9 @@ from mydia_import.library.results import StoredFile
 from mydia_import.models import LibraryRoot, Match, MediaType, Release
 from mydia_import.pathtext import json_dumps
 
+# A relative path PurePath would leave as it is: no leading or doubled "/", no "." or ".."
+# component, no trailing "/".
+_PLAIN_RELATIVE = re.compile(r"(?!/)(?:(?!\.\.?(?:/|$))[^/]+(?:/|$))+(?<!/)")
 _BATCH = 500  # values in one IN (...): well under SQLite's limit on parameters
 
 _SELECT = """
@@ -205,6 +209,8 @@ class Files:
 
 
 def _relative(path: str | PurePath) -> str:
+    if isinstance(path, str) and _PLAIN_RELATIVE.fullmatch(path):
+        return path  # already what the checks below would give (the common case, and cheap)
     pure = PurePath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
         raise LibraryError(f"{path} is not a path inside a library root")
