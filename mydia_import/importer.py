@@ -197,13 +197,9 @@ def _decide(paths, request: Request, settings, library, parser, roots, skip: Con
         candidates = [c for c in candidates if c.path in request.only]
     if not candidates:
         return []
-    from mydia_import import plan  # here, not above: a run with nothing to plan starts faster
-
     known = _known(candidates, library, roots)
     fresh = stability.check([c for c in candidates if c.path not in known], paths, min_age=_min_age(request, settings))
     planned = _plan(fresh, known, request, settings, library, parser, roots)
-    for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED}:
-        plan.check_root(root)
     order = {c.path: i for i, c in enumerate(candidates)}
     return sorted(planned, key=lambda p: order.get(p.candidate.path, len(order)))
 
@@ -326,7 +322,10 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots)
     planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
     if settings.nfo:
         planned += companions.plan_nfos(planned, request.mode, request.conflict)
-    return plan.stop_on_failed_conflict(plan.resolve_collisions(planned))
+    planned = plan.stop_on_failed_conflict(plan.resolve_collisions(planned))
+    for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED}:
+        plan.check_root(root)
+    return planned
 
 
 def _stored_lookup(library):

@@ -18,6 +18,7 @@ settings) sends the release through the normal path, which settles it again or d
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -114,8 +115,10 @@ def recall(library, downloads: Path, walks: dict[Path, Walk | None],
     configured = {str(r.path): r for r in roots if r.id}
     stored = {release: json.loads(files) for release, (fingerprint, files) in library.settled.rows_in(downloads).items()
               if (walk := walks.get(release)) is not None and walk.fingerprint == fingerprint}
-    held = _held_at(library, (f for files in stored.values() for f in files), configured)
-    catalog = _Lazy(library.catalog_stamp)
+    held = _file_ids(library, [(configured[f["root"]], f["relative"]) for files in stored.values() for f in files
+                               if "relative" in f and (f["kind"] == Kind.VIDEO or f.get("conflict"))
+                               and f["root"] in configured])
+    catalog = functools.cache(library.catalog_stamp)  # a query, made only if a conflict asks
     recalled = {}
     for release, files in stored.items():
         if all(_still_true(f, configured, held, catalog) for f in files):
@@ -123,27 +126,13 @@ def recall(library, downloads: Path, walks: dict[Path, Walk | None],
     return recalled
 
 
-class _Lazy:
-    """A value worked out the first time it is asked for (the catalog stamp costs a query)."""
-
-    def __init__(self, compute):
-        self._compute, self._value, self._done = compute, None, False
-
-    def __call__(self):
-        if not self._done:
-            self._value, self._done = self._compute(), True
-        return self._value
-
-
-def _held_at(library, files: Iterable[dict], configured: dict[str, LibraryRoot]) -> dict[tuple[str, str], str]:
-    """(root path, relative path) -> media_files id, for the destinations of the stored videos
-    and conflicts."""
-    by_root: dict[str, list[str]] = {}
-    for f in files:
-        if "relative" in f and (f["kind"] == Kind.VIDEO or f.get("conflict")) and f["root"] in configured:
-            by_root.setdefault(f["root"], []).append(f["relative"])
-    return {(root, relative): file_id for root, relatives in by_root.items()
-            for relative, file_id in library.file_ids_at(configured[root], relatives).items()}
+def _file_ids(library, places: Iterable[tuple[LibraryRoot, str]]) -> dict[tuple[str, str], str]:
+    """(root path, relative path) -> the media_files id there, for those places that have one."""
+    by_root: dict[LibraryRoot, list[str]] = {}
+    for root, relative in places:
+        by_root.setdefault(root, []).append(relative)
+    return {(str(root.path), relative): file_id for root, relatives in by_root.items()
+            for relative, file_id in library.file_ids_at(root, relatives).items()}
 
 
 def _still_true(f: dict, configured: dict[str, LibraryRoot], held: dict[tuple[str, str], str], catalog) -> bool:
@@ -190,14 +179,20 @@ def settle(library, downloads: Path, walks: dict[Path, Walk | None], recalled: I
     entries = library.journal.done_from_many(sources)
     conflicts = [p for pairs in by_release.values() for p, r in pairs if _is_conflict(p, r)]
     blocked = {p.candidate.path for p in conflicts}
-    holders = _holders(library, conflicts)
+    holders = _file_ids(library, [(p.root, _relative(p)) for p in conflicts if p.root.id])
     catalog = library.catalog_stamp() if conflicts else None
+
+    def stored(p: PlannedFile, result: FileResult) -> dict | None:
+        if _is_conflict(p, result):
+            return _stored_conflict(p, result, holders, catalog)
+        if _follows(p, result, blocked):
+            return _stored_result(result)
+        return _stored(p, result, entries.get(p.candidate.path), walks[p.candidate.release])
+
     rows = []
     for release, pairs in by_release.items():
         walk = walks[release]
-        files = [_stored_conflict(p, result, holders, catalog) if _is_conflict(p, result)
-                 else _stored_result(result) if _follows(p, result, blocked)
-                 else _stored(p, result, entries.get(p.candidate.path), walk) for p, result in pairs]
+        files = [stored(p, result) for p, result in pairs]
         if all(f is not None for f in files):
             rows.append((release, walk.fingerprint, json.dumps(files)))
     library.settled.replace_in(downloads, rows, keep=recalled)
@@ -245,27 +240,24 @@ def _follows(p: PlannedFile, result: FileResult, blocked: set[Path]) -> bool:
             and p.companion_of in blocked)
 
 
-def _holders(library, conflicts: Sequence[PlannedFile]) -> dict[Path, str]:
-    """The media_files ids at the conflicts' destinations (where there is one)."""
-    by_root: dict[LibraryRoot, list[str]] = {}
-    for p in conflicts:
-        if p.root is not None and p.root.id and p.destination is not None:
-            by_root.setdefault(p.root, []).append(p.destination.relative_to(p.root.path).as_posix())
-    return {root.path / relative: file_id for root, relatives in by_root.items()
-            for relative, file_id in library.file_ids_at(root, relatives).items()}
+def _relative(p: PlannedFile) -> str:
+    """A conflict's destination inside its library folder."""
+    assert p.root is not None and p.destination is not None
+    return p.destination.relative_to(p.root.path).as_posix()
 
 
-def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[Path, str], catalog: str | None) -> dict | None:
+def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[tuple[str, str], str],
+                     catalog: str | None) -> dict | None:
     assert p.root is not None and p.destination is not None
     if not p.root.id or os.path.islink(p.destination):
         return None  # a symbolic link's target may change under an unchanged link
     found = Identity.of(p.destination, follow=False)
     if found is None:
         return None
-    return {**_stored_result(result), "conflict": True, "root": str(p.root.path),
-            "relative": p.destination.relative_to(p.root.path).as_posix(),
+    root, relative = str(p.root.path), _relative(p)
+    return {**_stored_result(result), "conflict": True, "root": root, "relative": relative,
             "library_file": [found.size, found.mtime_ns, found.inode],
-            "held_by": holders.get(p.destination), "catalog": catalog}
+            "held_by": holders.get((root, relative)), "catalog": catalog}
 
 
 def _stored_result(result: FileResult) -> dict:

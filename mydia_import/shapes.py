@@ -19,109 +19,93 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-
-class _Lazy:
-    """A regular expression compiled on first use. Every run imports this module (through the
-    importer), and compiling all of them costs some 20 ms a run that identifies nothing (a
-    hook with nothing to do, a re-scan) does not need."""
-
-    __slots__ = ("_args", "_compiled")
-
-    def __init__(self, *args) -> None:
-        self._args = args
-        self._compiled: re.Pattern[str] | None = None
-
-    def __getattr__(self, name: str):
-        if self._compiled is None:
-            self._compiled = re.compile(*self._args)
-        return getattr(self._compiled, name)
-
-
-_EXTENSIONS = _Lazy(
+# The module is loaded with the first name to identify (importer._plan), so its patterns
+# are compiled only by runs that identify something.
+_EXTENSIONS = re.compile(
     r"\.(?:mkv|mp4|avi|m4v|ts|m2ts|mov|wmv|mpe?g|webm|flv|iso|vob|divx|ogm|3gp|"
     r"srt|ass|ssa|sub|idx|vtt|smi|sup|nfo)$", re.IGNORECASE)
 # "www.site.com - ", "[site.co.uk] - ", "(site.com) ": a tracker's or site's name, not the title.
-_WEBSITE = _Lazy(
+_WEBSITE = re.compile(
     r"^\s*(?:[\[(]\s*(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,6}\s*[\])]\s*-?\s*"
     r"|(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|tv|to|io|cc|ws|biz|xyz|tc|"
     r"[a-z]{2}\.[a-z]{2}|de|fr|it|es|nl|ru|ca|au|nz|za)\s+-\s+)", re.IGNORECASE)
 # Leading fansub group tags: "[Group] ", "【Group】", "[Group]_".
-_GROUPS = _Lazy(r"^(?:\s*[\[【][^\]】]*[\]】][\s._-]*)+")
-_BRACKETED = _Lazy(r"[\[【(（][^\]】)）]*[\]】)）]")
+_GROUPS = re.compile(r"^(?:\s*[\[【][^\]】]*[\]】][\s._-]*)+")
+_BRACKETED = re.compile(r"[\[【(（][^\]】)）]*[\]】)）]")
 _SEP = r"[ ._\-]"
 _END = r"(?![0-9a-uw-z])"  # a number ends at a non-alphanumeric ("v2" may follow)
 
 # S01E02 and its family: s01e02, S01 E02, S01.Ep.01, S1-E1, S01E01-E03, S01E01E02, S02E03-04-05.
-_SXXEYY = _Lazy(
+_SXXEYY = re.compile(
     rf"(?<![a-z0-9])s(?P<s>\d{{1,4}}){_SEP}{{0,3}}(?:episode|ep|e){_SEP}?(?P<e>\d{{1,5}})(?P<more>"
     rf"(?:(?:{_SEP}{{0,3}}-?{_SEP}{{0,3}}(?:ep|e)|-){_SEP}?\d{{1,5}}{_END})*)(?:v\d|[a-d](?=[ ._-]))?{_END}",
     re.IGNORECASE)
 # "grp-zoos01e11": a title glued to its marker (tried only when nothing else is found).
-_GLUED = _Lazy(r"(?<=[a-z])s(?P<s>\d{2})e(?P<e>\d{2})(?P<more>(?:e\d{2})*)(?![0-9])", re.IGNORECASE)
-_MORE = _Lazy(r"(\d{1,5})")
+_GLUED = re.compile(r"(?<=[a-z])s(?P<s>\d{2})e(?P<e>\d{2})(?P<more>(?:e\d{2})*)(?![0-9])", re.IGNORECASE)
+_MORE = re.compile(r"(\d{1,5})")
 # 1x02, 1x01-02, 1x01-x03, 2x04x05, 8x01_02.
-_NXNN = _Lazy(
+_NXNN = re.compile(
     r"(?<![a-z0-9])(?P<s>\d{1,4})x(?P<e>\d{1,4})(?P<more>(?:(?:-x?|x|_)\d{1,4}(?![0-9a-z]))*)(?![0-9a-z])",
     re.IGNORECASE)
 # "Season 1 Episode 2", "Season 1 - Episode 01".
-_WORDS = _Lazy(
+_WORDS = re.compile(
     rf"(?<![a-z])(?:season|saison|temporada|stagione){_SEP}*(?P<s>\d{{1,4}}){_SEP}*-?{_SEP}*"
     rf"(?:episode|episodio|épisode|ep|e){_SEP}*(?P<e>\d{{1,4}})(?P<more>(?:-\d{{1,4}})*){_END}", re.IGNORECASE)
 # Dutch "Se.1 afl.2-3-4", "Se.3 afl.3 en 4".
-_DUTCH = _Lazy(
+_DUTCH = re.compile(
     r"(?<![a-z])se\.?\s?(?P<s>\d{1,3})\s?afl\.?\s?(?P<e>\d{1,3})(?P<more>(?:(?:-|\s?en\s?|,)\d{1,3})*)",
     re.IGNORECASE)
 # Spanish "Cap.101" (season 1, episode 01), "Cap.1901".
-_CAP = _Lazy(r"(?<![a-z])cap[.\s]?\s?(?P<s>\d{1,2}?)(?P<e>\d{2})(?:_\d{1,2}?(?P<last>\d{2}))?(?!\d)",
+_CAP = re.compile(r"(?<![a-z])cap[.\s]?\s?(?P<s>\d{1,2}?)(?P<e>\d{2})(?:_\d{1,2}?(?P<last>\d{2}))?(?!\d)",
                   re.IGNORECASE)
-_SEASON = _Lazy(
+_SEASON = re.compile(
     rf"(?<![a-z0-9])(?:s ?(?P<s>\d{{1,4}})(?![0-9a-z])(?:(?:-|{_SEP}*-{_SEP}*s)(?P<last>\d{{1,4}})(?![0-9a-z]))?"
     rf"|(?:season|saison|temporada|stagione|sezon|(?<= - )series){_SEP}*(?P<w>\d{{1,4}})(?!\d)"
     rf"(?:{_SEP}*-{_SEP}*(?:season{_SEP}*)?(?P<wlast>\d{{1,4}}))?)",
     re.IGNORECASE)
-_EPISODE_WORD = _Lazy(
+_EPISODE_WORD = re.compile(
     r"(?<![a-z0-9])(?:(?:episode|episodio|ep)\.?\s?|e|#\s?)(?P<e>\d{1,4})(?:\s?-\s?(?:ep?)?(?P<last>\d{1,4}))?"
     r"(?:v\d)?(?![0-9a-z])"
     r"|(?<![0-9])(?P<e2>\d{1,4})\.?\s?(?:bölüm|bolum|blm)(?![a-z])"
     r"|第(?P<e3>\d{1,4})[话話集]", re.IGNORECASE)
-_PART = _Lazy(r"(?<![a-z])(?:part|pt)[ ._-]?(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_PART = re.compile(r"(?<![a-z])(?:part|pt)[ ._-]?(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
                    r"(?![0-9a-z])", re.IGNORECASE)
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten".split())}
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 _DATES = (
-    ("ymd", _Lazy(r"(?<!\d)(?P<y>(?:19|20)\d\d)[._ -](?P<a>\d\d?)[._ -](?P<b>\d\d?)(?!\d)")),
-    ("dmy", _Lazy(r"(?<!\d)(?P<a>\d\d?)[._ -](?P<b>\d\d?)[._ -](?P<y>(?:19|20)\d\d)(?!\d)")),
-    ("ymd", _Lazy(r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<a>[01]\d)(?P<b>[0-3]\d)(?![\d])")),
-    ("yymmdd", _Lazy(r"(?<![\d])(?P<y>\d\d)(?P<a>[01]\d)(?P<b>[0-3]\d)(?![\d])")),
-    ("named", _Lazy(r"(?<![a-z0-9])(?P<b>\d\d?)(?:st|nd|rd|th)?[ ._-](?P<m>[a-z]{3})[a-z]*[ ._-]"
+    ("ymd", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[._ -](?P<a>\d\d?)[._ -](?P<b>\d\d?)(?!\d)")),
+    ("dmy", re.compile(r"(?<!\d)(?P<a>\d\d?)[._ -](?P<b>\d\d?)[._ -](?P<y>(?:19|20)\d\d)(?!\d)")),
+    ("ymd", re.compile(r"(?<![\d])(?P<y>(?:19|20)\d\d)(?P<a>[01]\d)(?P<b>[0-3]\d)(?![\d])")),
+    ("yymmdd", re.compile(r"(?<![\d])(?P<y>\d\d)(?P<a>[01]\d)(?P<b>[0-3]\d)(?![\d])")),
+    ("named", re.compile(r"(?<![a-z0-9])(?P<b>\d\d?)(?:st|nd|rd|th)?[ ._-](?P<m>[a-z]{3})[a-z]*[ ._-]"
                          r"(?P<y>(?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
 )
 # Anime and other bare numbers: "Title - 05", "Title_07_(", "Title 214", "Title - 01~10", "(01-25)",
 # "12.5" (a decimal special). Only the part of the name before its quality tags is searched.
-_NUMBER = _Lazy(
+_NUMBER = re.compile(
     r"(?<![0-9A-Za-z#])(?P<e>\d{1,4})(?:\.(?P<dec>\d)(?:\.\d)?)?(?:v\d)?"
     r"(?:(?:\s?[-~]\s?\d{1,4})*\s?[-~]\s?(?P<last>\d{1,4})(?:v\d)?)?(?![0-9A-Za-z]|\.\d|:)")
-_QUALITY = _Lazy(
+_QUALITY = re.compile(
     r"(?i)(?<![a-z0-9])(?:\d{3,4}[pi]|[248]k|\d{3,4}x\d{3,4}|uhd|hdtv|pdtv|sdtv|web[- .]?(?:dl|rip)?|webdl|"
     r"blu-?ray|bd(?:rip)?|br-?rip|dvd(?:rip)?|hdrip|x26[45]|h[ .]?26[45]|hevc|avc|xvid|divx|aac|ac3|"
     r"e-?ac-?3|dts|flac|remux|proper|repack|vostfr|multi|dual[ ._-]audio|10-?bits?|hi10p?|480|720|1080)"
     r"(?![a-z])")
-_BRACKET_NUMBER = _Lazy(
+_BRACKET_NUMBER = re.compile(
     r"^\s*(?:第)?(?P<e>\d{1,4})(?:\s?[-~]\s?(?P<last>\d{1,4}))?\s*(?:[话話集]|v\d|\s?(?:end|fin|完))?\s*$",
     re.IGNORECASE)
-_YEAR = _Lazy(r"(?<![0-9a-z])[\[(]?(?P<y>(?:18|19|20)\d\d)[\])]?(?![0-9a-z])", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![0-9a-z])[\[(]?(?P<y>(?:18|19|20)\d\d)[\])]?(?![0-9a-z])", re.IGNORECASE)
 # Words that end a movie title: editions, languages, release tags.
-_TAGS = _Lazy(
+_TAGS = re.compile(
     r"(?i)(?<![a-z0-9])(?:extended|unrated|uncut|uncensored|director'?s[ ._]?cut|dc|remastered|imax|theatrical|"
     r"limited|internal|complete|edition|(?:re)?cut|german|french|truefrench|vff|vfq|italian|ita|spanish|"
     r"castellano|latino|multi|multisubs|dl|dubbed|subbed|ukr|rus|eng|hindi|tamil|malayalam|korean|"
     r"japanese|nordic|swedish|danish|dutch|proper|repack|readnfo|hdcam|cam|telesync|dvdscr|screener|"
     r"r5|pal|ntsc)(?![a-z0-9])")
-_SEASON_WORD = _Lazy(r"(?i)(?:season|saison|temporada|stagione|sezon)[\s._-]*$")
-_TRAILING_YEAR = _Lazy(r"^(?P<t>.*?)[\s._]*[(\[]?(?P<y>(?:19|20)\d\d)[)\]]?$")
-_LEADING_STAMP = _Lazy(r"^\d{6}\s+(?=\S)")  # "221208 Show ep11": a recording date
+_SEASON_WORD = re.compile(r"(?i)(?:season|saison|temporada|stagione|sezon)[\s._-]*$")
+_TRAILING_YEAR = re.compile(r"^(?P<t>.*?)[\s._]*[(\[]?(?P<y>(?:19|20)\d\d)[)\]]?$")
+_LEADING_STAMP = re.compile(r"^\d{6}\s+(?=\S)")  # "221208 Show ep11": a recording date
 
 
 @dataclass(frozen=True)
