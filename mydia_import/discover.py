@@ -115,23 +115,31 @@ def discover(path: Path, *, sample_ratio: float = 0.1) -> list[Candidate]:
 def discover_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container[Path] = ()) -> list[Candidate]:
     """Every top-level entry of a downloads folder, each discovered as one release; not the
     releases in `skip` (a re-scan took their results from an earlier one)."""
+    return [c for release in iter_releases(downloads, sample_ratio=sample_ratio, skip=skip) for c in release]
+
+
+def iter_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container[Path] = ()
+                  ) -> Iterator[list[Candidate]]:
+    """`discover_releases` a release at a time: a scan of a big downloads folder holds the
+    files of the releases it is deciding, not all of them."""
     folder = Path(downloads)
     if not folder.exists():
         raise UsageError(f"no such folder: {folder}")
     if not folder.is_dir():
         raise UsageError(f"not a folder: {folder}")
-    candidates: list[Candidate] = []
     for path, entry in release_entries(folder):
         if isinstance(entry, OSError):
             reason = f"cannot list this folder: {describe_os_error(entry)}"
-            return [Candidate(path, path, 0, Kind.VIDEO, reason)]
+            yield [Candidate(path, path, 0, Kind.VIDEO, reason)]
+            return
         if path in skip:
             continue
         try:
-            candidates.extend(discover(path, sample_ratio=sample_ratio))
+            release = discover(path, sample_ratio=sample_ratio)
         except UsageError:
             continue  # gone since the listing: the client moved or removed it
-    return candidates
+        if release:
+            yield release
 
 
 def release_entries(folder: Path) -> Iterator[tuple[Path, os.DirEntry[str] | OSError]]:

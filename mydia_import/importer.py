@@ -17,25 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mydia_import import (
-    discover,
+    decide,
     faults,
     locking,
     permissions,
     recovery,
     recycle,
     settled,
-    stability,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
 from mydia_import.models import (
     Action,
-    Candidate,
     ConflictPolicy,
     FileResult,
     Kind,
@@ -43,6 +41,7 @@ from mydia_import.models import (
     MediaType,
     PlannedFile,
     Report,
+    Results,
     Status,
     TransferMode,
     Verify,
@@ -103,26 +102,25 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         )
     paths = [_checked_download_path(p, roots) for p in request.paths]
     if request.dry_run:
-        planned = _decide(paths, request, settings, library, parser, roots)
-        return Report(None, True, tuple(_result(p) for p in planned))
+        return Report(None, True, decide.results(paths, request, settings, library, parser, roots))
     perms = permissions.from_settings(settings)
     with locking.run_lock(library, _lock_wait(request, settings), request.command):
         recovery.recover(library)
         recycle.purge(library, settings)
         rescan = _recall(paths, request, settings, library, roots)
-        planned = _decide(paths, request, settings, library, parser, roots, skip=rescan.recalled)
+        planned = decide.plans(paths, request, settings, library, parser, roots, skip=rescan.recalled)
         planned = _with_recorded_roots(planned, library)
         items = rescan.in_release_order(planned)
         job_id = library.start_job(request.command, request.arguments, str(request.mode))
         context = _Run(library, listener, job_id, request.mode, settings, perms,
                        getattr(settings, "verify", Verify.SIZE), getattr(settings, "min_free_mb", 0) * 1_000_000,
                        dict(request.metadata))
-        results: list[FileResult] = []  # filled as files finish, so an interruption still counts them
+        results = Results()  # filled as files finish, so an interruption still counts them
         try:
             _execute(items, context, results)
             rescan.settle(library, items, results)
         finally:
-            report = Report(job_id, False, tuple(results))
+            report = Report(job_id, False, results)
             interrupted = len(results) < len(items)
             library.finish_job(job_id, report.summary(), "interrupted" if interrupted else _status(report))
     listener.job_finished(report)
@@ -161,7 +159,7 @@ class _Rescan:
         keyed.sort(key=lambda k: k[0])  # stable: each release's files keep their order
         return [item for _, item in keyed]
 
-    def settle(self, library, items: list[PlannedFile | _Recalled], results: list[FileResult]) -> None:
+    def settle(self, library, items: list[PlannedFile | _Recalled], results: Results) -> None:
         """Store the releases this scan settled (a shortcut only: if the library refuses, the
         next scan takes the normal path)."""
         decided = [(p, r) for p, r in zip(items, results, strict=True) if isinstance(p, PlannedFile)]
@@ -188,26 +186,6 @@ def _lock_wait(request: Request, settings) -> float | None:
     if request.lock_wait is not None:
         return request.lock_wait
     return float(getattr(settings, "lock_wait", 60)) if request.scan else None
-
-
-def _decide(paths, request: Request, settings, library, parser, roots, skip: Container[Path] = ()
-            ) -> list[PlannedFile]:
-    candidates = _discover(paths, request.scan, settings.sample_ratio, skip)
-    if request.only is not None:
-        candidates = [c for c in candidates if c.path in request.only]
-    if not candidates:
-        return []
-    known = _known(candidates, library, roots)
-    fresh = stability.check([c for c in candidates if c.path not in known], paths, min_age=_min_age(request, settings))
-    planned = _plan(fresh, known, request, settings, library, parser, roots)
-    order = {c.path: i for i, c in enumerate(candidates)}
-    return sorted(planned, key=lambda p: order.get(p.candidate.path, len(order)))
-
-
-def _min_age(request: Request, settings) -> float:
-    if request.min_age is not None:
-        return request.min_age
-    return float(getattr(settings, "min_age", 0)) if request.scan else 0.0
 
 
 def _configured_roots(settings, library) -> dict[MediaType, LibraryRoot | None]:
@@ -247,93 +225,6 @@ def _checked_download_path(path: Path, roots) -> Path:
     return path
 
 
-def _discover(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path] = ()
-              ) -> list[Candidate]:
-    """The candidates of the download paths; not those of the releases in `skip` (recalled)."""
-    found: dict[Path, Candidate] = {}
-    for path in paths:
-        if scan:
-            if not path.is_dir():
-                raise MydiaImportError(f"download path {display(path)} is not a folder")
-            candidates = discover.discover_releases(path, sample_ratio=sample_ratio, skip=skip)
-        else:
-            candidates = discover.discover(path, sample_ratio=sample_ratio)
-        for candidate in candidates:
-            found.setdefault(candidate.path, candidate)  # a file named twice is one file
-    return list(found.values())
-
-
-def _known(candidates: Sequence[Candidate], library, roots) -> dict[Path, PlannedFile]:
-    """The candidates an earlier run imported (`_already_imported`), their journal rows and
-    media_files rows read in a few queries for all of them, not two per file."""
-    entries = library.journal.done_from_many(c.path for c in candidates if c.skip_reason is None)
-    existing = library.existing_files(e.media_file_id for e in entries.values() if e.media_file_id)
-    configured = {r.path: r for r in roots.values() if r is not None}
-    return {c.path: k for c in candidates
-            if (k := _already_imported(c, entries.get(c.path), existing, configured)) is not None}
-
-
-def _already_imported(c: Candidate, entry, existing: set[str], configured: dict[Path, LibraryRoot]
-                      ) -> PlannedFile | None:
-    """A source this library's journal says was imported (`entry`, its latest done transfer),
-    unchanged, its library file unchanged; `existing`: the media_files ids still there.
-
-    Four stats instead of parsing, matching and comparing bytes: what makes running the same
-    scan or hook again cheap."""
-    if c.skip_reason is not None or entry is None:
-        return None
-    if entry.record is None or entry.operation == "record" or entry.source_identity is None:
-        return None
-    if not entry.source_identity.same_content_as(Identity.of(c.path)):
-        return None  # another file under the same name now (a repack, a re-download)
-    if entry.dest_identity is None or not entry.dest_identity.same_content_as(
-            Identity.of(entry.destination, follow=False)):
-        return None  # the library file was changed or removed: plan it again
-    record = entry.record
-    root = recovery.root_of(record)
-    if root.path not in configured:
-        return None  # the library folder moved since: plan it again
-    if c.kind is Kind.VIDEO and (entry.media_file_id is None or entry.media_file_id not in existing):
-        return None  # the record is gone: the plan records it again
-    return PlannedFile(c, Status.ALREADY_IMPORTED, destination=entry.destination, root=configured[root.path],
-                       release=recovery.release_of(record), match=recovery.match_of(record))
-
-
-def _plan(candidates, known, request: Request, settings, library, parser, roots) -> list[PlannedFile]:
-    # Identification and planning are loaded with the first file to plan (a hook that finds
-    # nothing to do must start fast).
-    from mydia_import import companions, plan, samples
-    from mydia_import.match import identifier, prefetch
-
-    rules = plan.Rules(request.mode, request.conflict, settings.movie_template,
-                       settings.episode_template, roots)
-    videos = [c for c in candidates if c.kind is Kind.VIDEO]
-    extras = [c for c in candidates if c.kind is Kind.EXTRA]
-    subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
-    probe = samples.probe_from_setting(settings.ffprobe)  # once per run, not per file
-    # The names of the next videos are parsed in one batch (the process pool) as the plan reaches them.
-    planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library))
-    planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
-    planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
-                                      settings.extras == "import")
-    planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
-    prefetch(subtitles, parser)
-    planned += companions.plan_subtitles(subtitles, planned, parser.parse, request.mode, request.conflict)
-    planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
-    if settings.nfo:
-        planned += companions.plan_nfos(planned, request.mode, request.conflict)
-    planned = plan.stop_on_failed_conflict(plan.resolve_collisions(planned))
-    for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED}:
-        plan.check_root(root)
-    return planned
-
-
-def _stored_lookup(library):
-    def stored_at(root: LibraryRoot, relative: str):
-        return library.file_at(root, relative) if root.id else None
-    return stored_at
-
-
 def _with_recorded_roots(planned: list[PlannedFile], library) -> list[PlannedFile]:
     """Give each used library folder its library_paths row (created if missing)."""
     ids: dict[Path, LibraryRoot] = {}
@@ -352,7 +243,7 @@ def _with_recorded_roots(planned: list[PlannedFile], library) -> list[PlannedFil
 LINK_BATCH = 64
 
 
-def _execute(planned: list[PlannedFile | _Recalled], run: _Run, results: list[FileResult]) -> None:
+def _execute(planned: list[PlannedFile | _Recalled], run: _Run, results: Results) -> None:
     moving = [p for p in planned if isinstance(p, PlannedFile) and p.status is Status.PLANNED]
     run.listener.job_started(len(moving), sum(p.candidate.size for p in moving))
     execution = _Execution(run, results, _stored_ids(planned, run.library))
@@ -372,7 +263,7 @@ class _Execution:
     imported together (`_import_links`). A companion never waits in the batch of its video:
     it must know whether its video was imported."""
 
-    def __init__(self, run: _Run, results: list[FileResult], stored: dict[tuple[str, str], str]):
+    def __init__(self, run: _Run, results: Results, stored: dict[tuple[str, str], str]):
         self.run, self.results, self.stored = run, results, stored
         self.lines: list[tuple[FileResult, str | None]] = []
         self.links: list[PlannedFile] = []
@@ -388,7 +279,7 @@ class _Execution:
             self.finish_links()  # results stay in the plan's order
         video_failure = self.failed_videos.get(p.companion_of) if p.companion_of else None
         if video_failure is not None and p.status is Status.PLANNED:
-            result = replace(_result(p), status=Status.SKIPPED, action=Action.NONE,
+            result = replace(p.result(), status=Status.SKIPPED, action=Action.NONE,
                              reason=f"its video was not imported: {video_failure}")
             self._moved_nothing(result, p.candidate.release.name)
         elif linkable:
@@ -403,7 +294,7 @@ class _Execution:
             self.run.listener.file_finished(result)
             self._finished(result)
         else:
-            result = _ensure_recorded(p, self.run, self.stored) if p.status is Status.ALREADY_IMPORTED else _result(p)
+            result = _ensure_recorded(p, self.run, self.stored) if p.status is Status.ALREADY_IMPORTED else p.result()
             self._moved_nothing(result, p.candidate.release.name)
 
     def finish_links(self) -> None:
@@ -537,7 +428,7 @@ def _record_placed(begun: _Begun, placed: Placed, run: _Run) -> FileResult:
     """The media_files row, the journal's `done` and the job line of a placed file; inside the
     caller's transaction."""
     p, library = begun.p, run.library
-    result = replace(_result(p), status=Status.IMPORTED, action=placed.action)
+    result = replace(p.result(), status=Status.IMPORTED, action=placed.action)
     media_file_id = None
     if p.candidate.kind is Kind.VIDEO:
         metadata = begun.metadata or {}
@@ -566,7 +457,7 @@ def _record_or_take_back(begun: _Begun, placed: Placed, run: _Run) -> FileResult
             why += f"; taking the import back failed too ({undo_error}): the file stays at its destination"
         else:
             why += "; the import was undone"
-        result = replace(_result(p), status=Status.FAILED, action=Action.NONE, reason=why)
+        result = replace(p.result(), status=Status.FAILED, action=Action.NONE, reason=why)
         library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
         return result
 
@@ -580,13 +471,13 @@ def _failed(p: PlannedFile, run: _Run, entry_id: str, reason: str, taken: bool) 
     try:
         if not taken and recovery.landed(entry):  # only when a step after the rename failed (a folder fsync)
             recovery.complete(library, entry, "completed although a later step failed")
-            result = replace(_result(p), status=Status.IMPORTED, reason=reason)
+            result = replace(p.result(), status=Status.IMPORTED, reason=reason)
             library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
             return result
         recovery.roll_back(library, entry, reason, state="failed")
     except (OSError, MydiaImportError) as error:
         reason += f"; cleaning up failed too ({error}), the next run tries again"
-    result = replace(_result(p), status=Status.FAILED, action=Action.NONE, reason=reason)
+    result = replace(p.result(), status=Status.FAILED, action=Action.NONE, reason=reason)
     library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
     return result
 
@@ -611,7 +502,7 @@ def _stored_ids(planned: list[PlannedFile | _Recalled], library) -> dict[tuple[s
 def _ensure_recorded(p: PlannedFile, run: _Run, stored: dict[tuple[str, str], str]) -> FileResult:
     """An already-imported file's result; a video with no media_files row at its destination
     gets one (`stored`: the rows found in bulk)."""
-    result = _result(p)
+    result = p.result()
     library = run.library
     if p.candidate.kind is Kind.VIDEO and p.root is not None and p.match is not None:
         relative = p.destination.relative_to(p.root.path).as_posix()
@@ -663,16 +554,6 @@ def _record(p: PlannedFile, library, metadata: dict) -> str:
     relative = p.destination.relative_to(p.root.path).as_posix()
     size = p.destination.stat().st_size
     return library.record_file(p.root, relative, size=size, match=p.match, release=p.release, metadata=metadata)
-
-
-def _result(p: PlannedFile) -> FileResult:
-    return FileResult(
-        source=p.candidate.path, kind=p.candidate.kind, status=p.status,
-        action=p.action if p.status is Status.PLANNED else Action.NONE,
-        destination=p.destination if p.status is not Status.SKIPPED else None,
-        reason=p.reason, match=p.match, size=p.candidate.size, expected=p.candidate.expected,
-        note=p.note,
-    )
 
 
 def _status(report: Report) -> str:

@@ -8,9 +8,11 @@ list of the next: Candidate -> Release -> Match -> PlannedFile -> FileResult.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import overload
 
 
 class Kind(StrEnum):
@@ -228,6 +230,16 @@ class PlannedFile:
     stops_run: bool = False  # a conflict under --conflict fail: nothing of the run is imported
     note: str | None = None  # something the user should know even when the file is imported
 
+    def result(self) -> FileResult:
+        """What this decision reports before anything is done (a dry run, a file left alone)."""
+        return FileResult(
+            source=self.candidate.path, kind=self.candidate.kind, status=self.status,
+            action=self.action if self.status is Status.PLANNED else Action.NONE,
+            destination=self.destination if self.status is not Status.SKIPPED else None,
+            reason=self.reason, match=self.match, size=self.candidate.size, expected=self.candidate.expected,
+            note=self.note,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
@@ -258,25 +270,84 @@ class FileResult:
         }
 
 
+class Results(Sequence[FileResult]):
+    """FileResults kept compactly, each as one tuple with its paths as text: about 0.5 KiB a
+    file instead of 1.5 (a Path object costs several times its text), so a scan of 100,000
+    files can hold what it reports. A result read from it is a FileResult again."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, results: Iterable[FileResult] = ()) -> None:
+        self._rows: list[tuple] = [_row(r) for r in results]
+
+    def append(self, result: FileResult) -> None:
+        self._rows.append(_row(result))
+
+    def extend(self, results: Iterable[FileResult]) -> None:
+        self._rows.extend(_row(r) for r in results)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> FileResult: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FileResult]: ...
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_from_row(row) for row in self._rows[index]]
+        return _from_row(self._rows[index])
+
+    def __setitem__(self, index: int, result: FileResult) -> None:
+        self._rows[index] = _row(result)
+
+    def __iter__(self) -> Iterator[FileResult]:
+        return map(_from_row, self._rows)
+
+    def statuses(self) -> Iterator[tuple[Status, bool]]:
+        """Each file's status and whether it was expected, without making its FileResult."""
+        return ((row[2], row[9]) for row in self._rows)
+
+
+def _row(r: FileResult) -> tuple:
+    """A FileResult's fields in their order, its paths as text."""
+    return (str(r.source), r.kind, r.status, r.action, None if r.destination is None else str(r.destination),
+            r.reason, r.match, r.media_file_id, r.size, r.expected, r.note)
+
+
+def _from_row(row: tuple) -> FileResult:
+    source, kind, status, action, destination, *rest = row
+    return FileResult(Path(source), kind, status, action, None if destination is None else Path(destination), *rest)
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     """The result of a scan or import: every file with its decision."""
 
     job_id: str | None
     dry_run: bool
-    files: tuple[FileResult, ...] = field(default_factory=tuple)
+    files: Sequence[FileResult] = field(default_factory=tuple)
 
     def count(self, status: Status) -> int:
-        return sum(1 for f in self.files if f.status is status)
+        return sum(1 for s, _ in self._statuses() if s is status)
 
     def summary(self) -> dict[str, int]:
+        counts = dict.fromkeys(Status, 0)
+        for status, _ in self._statuses():
+            counts[status] += 1
         return {
-            "imported": self.count(Status.IMPORTED),
-            "planned": self.count(Status.PLANNED),
-            "already_imported": self.count(Status.ALREADY_IMPORTED),
-            "skipped": self.count(Status.SKIPPED),
-            "failed": self.count(Status.FAILED),
+            "imported": counts[Status.IMPORTED],
+            "planned": counts[Status.PLANNED],
+            "already_imported": counts[Status.ALREADY_IMPORTED],
+            "skipped": counts[Status.SKIPPED],
+            "failed": counts[Status.FAILED],
         }
+
+    def _statuses(self) -> Iterable[tuple[Status, bool]]:
+        if isinstance(self.files, Results):
+            return self.files.statuses()
+        return ((f.status, f.expected) for f in self.files)
 
     def exit_code(self) -> int:
         """The contract's exit code: 0 all eligible imported or nothing to do, 3 partial, 4 none.
@@ -284,9 +355,10 @@ class Report:
         Samples, extras and unfinished downloads are not eligible: a folder holding only
         those has nothing to do (cron after a move import leaves such files behind).
         """
-        done = sum(self.count(s) for s in (Status.IMPORTED, Status.PLANNED, Status.ALREADY_IMPORTED))
-        failed = self.count(Status.FAILED)
-        refused = sum(1 for f in self.files if f.status is Status.SKIPPED and f.expected)
+        counts = self.summary()
+        done = counts["imported"] + counts["planned"] + counts["already_imported"]
+        failed = counts["failed"]
+        refused = sum(1 for status, expected in self._statuses() if status is Status.SKIPPED and expected)
         if done == 0 and (failed or refused):
             return 4
         if failed:

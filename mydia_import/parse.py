@@ -70,7 +70,7 @@ POOL_MIN = 200
 _CHUNK = 16  # names per task sent to a worker
 
 
-# Names a parser keeps in memory, the least recently used going first (about 1.7 KiB each): a
+# Names a parser keeps in memory, the least recently used going first (about 0.6 KiB each): a
 # scan of 100,000 files must not hold every parse at once. Evicted names come back from the
 # parse cache, or are parsed again in a dry run.
 MEMORY = 20_000
@@ -90,6 +90,11 @@ class ReleaseParser:
         self.cache = cache
         self.workers = workers
         self.memory = memory
+
+    @property
+    def remembered(self) -> int:
+        """How many parsed names this parser holds in memory now."""
+        return len(self._memory)
 
     def parse(self, name: str, type_hint: str | None = None) -> Release:
         key = (name, type_hint)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mydia_import import naming, quality
+from mydia_import.claims import resolve_collisions
 from mydia_import.discover import format_size
 from mydia_import.errors import MydiaImportError
 from mydia_import.models import (
@@ -218,52 +219,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def resolve_collisions(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
-    """Two files of one run aimed at one destination: the better release keeps it.
-
-    What is already there wins; then the higher quality; then the larger file; then name order.
-    """
-    best: dict[Path, PlannedFile] = {}
-    for p in filter(_claims, planned):
-        held = best.get(p.destination)
-        if held is None or _preference(p) > _preference(held):
-            best[p.destination] = p
-    result = []
-    for p in planned:
-        winner = best.get(p.destination) if _claims(p) else None
-        if winner is not None and winner.candidate.path != p.candidate.path:
-            p = replace(
-                p, status=Status.SKIPPED, action=Action.NONE,
-                reason=f"{winner.candidate.path.name} from this run goes to the same destination "
-                f"({p.destination.name}) and is preferred (already there, better quality or larger); "
-                "only one can be imported",
-            )
-        result.append(p)
-    return result
-
-
-def _claims(p: PlannedFile) -> bool:
-    return p.status in (Status.PLANNED, Status.ALREADY_IMPORTED) and p.destination is not None
-
-
-def _preference(p: PlannedFile) -> tuple:
-    release = p.release or Release(name="")
-    return (p.status is Status.ALREADY_IMPORTED, quality.release_rank(release), p.candidate.size)
-
-
-def stop_on_failed_conflict(planned: list[PlannedFile]) -> list[PlannedFile]:
-    """--conflict fail: one conflict stops the whole run before anything is touched."""
-    failed = next((p for p in planned if p.stops_run), None)
-    if failed is None:
-        return planned
-    why = f"not imported: the run stopped at the conflict at {failed.destination} (--conflict fail)"
-    return [
-        replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why)
-        if p.status is Status.PLANNED else p
-        for p in planned
-    ]
 
 
 def check_root(root: LibraryRoot) -> None:

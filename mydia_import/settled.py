@@ -7,7 +7,7 @@ its files (each one's path, type, size, mtime and inode) and of the settings tha
 them, and each file's result as a later scan would give it ("already imported").
 
 A later scan walks each release (one `lstat` per entry) and compares fingerprints. For a
-release whose fingerprint is unchanged it checks what `importer._already_imported` checks
+release whose fingerprint is unchanged it checks what `decide._already_imported` checks
 for each imported file, the source's identity being in the fingerprint: the library file is
 the very file the journal recorded (one `lstat`), its library folder is configured, and a
 video's media_files row is still at its destination (one query per 500 files). It then
@@ -136,7 +136,7 @@ def _file_ids(library, places: Iterable[tuple[LibraryRoot, str]]) -> dict[tuple[
 
 
 def _still_true(f: dict, configured: dict[str, LibraryRoot], held: dict[tuple[str, str], str], catalog) -> bool:
-    """A stored result still true. An imported file: what importer._already_imported checks, the
+    """A stored result still true. An imported file: what decide._already_imported checks, the
     source's identity being in the fingerprint. A conflict: the same library file still in the
     way, the same media_files row (or none) at it, and a library whose items and aliases have
     not changed since (the file would be matched the same)."""
@@ -211,7 +211,7 @@ def _stored(p: PlannedFile, result: FileResult, entry, walk: Walk) -> dict | Non
         return None
     if (entry is None or entry.operation == "record" or entry.record is None or entry.source_identity is None
             or entry.dest_identity is None or entry.destination != result.destination):
-        return None  # not what importer._already_imported recognises
+        return None  # not what decide._already_imported recognises
     source = entry.source_identity
     if walk.identities.get(str(c.path)) != (source.size, source.mtime_ns, source.inode):
         return None  # changed since the walk

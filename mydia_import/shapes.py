@@ -19,7 +19,7 @@ import functools
 import re
 from dataclasses import dataclass, replace
 
-# The module is loaded with the first name to identify (importer._plan), so its patterns
+# The module is loaded with the first name to identify (decide._plan), so its patterns
 # are compiled only by runs that identify something.
 _EXTENSIONS = re.compile(
     r"\.(?:mkv|mp4|avi|m4v|ts|m2ts|mov|wmv|mpe?g|webm|flv|iso|vob|divx|ogm|3gp|"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.claims import resolve_collisions, settle_run
 from mydia_import.errors import MydiaImportError
 from mydia_import.library import Library, StoredFile
 from mydia_import.models import (
@@ -37,8 +38,6 @@ from mydia_import.plan import (
     decide_destination,
     destination_for,
     plan_videos,
-    resolve_collisions,
-    stop_on_failed_conflict,
 )
 
 MOVIES = LibraryRoot("root-movies", Path("/library/movies"), "movies")
@@ -338,7 +337,7 @@ def test_upgrade_in_a_real_run_sees_the_quality_recorded_by_an_earlier_run(tmp_p
     assert [(f.status, f.reason) for f in second.files] == [(Status.IMPORTED, None)]
 
 
-# --- stop_on_failed_conflict ---------------------------------------------------------------
+# --- settle_run: --conflict fail ---------------------------------------------------------------
 
 def plan_entry(name: str, status: Status, reason: str | None = None, dest: str | None = None) -> PlannedFile:
     destination = MOVIES.path / dest if dest else MOVIES.path / f"{name}/{name}.mkv"
@@ -351,7 +350,7 @@ def test_conflict_fail_stops_every_planned_file_of_the_run(fs, source):
     failed = decide(source, ConflictPolicy.FAIL)
     others = [plan_entry("A", Status.PLANNED), plan_entry("B", Status.SKIPPED, "looks like a sample"),
               plan_entry("C", Status.ALREADY_IMPORTED), plan_entry("D", Status.PLANNED)]
-    result = stop_on_failed_conflict([others[0], failed, *others[1:]])
+    result = settle_run([others[0], failed, *others[1:]])
     why = f"not imported: the run stopped at the conflict at {DEST} (--conflict fail)"
     assert [(p.candidate.path.name, p.status, p.action, p.reason) for p in result] == [
         ("A.mkv", Status.SKIPPED, Action.NONE, why),
@@ -365,7 +364,7 @@ def test_conflict_fail_stops_every_planned_file_of_the_run(fs, source):
 def test_a_failure_that_is_not_a_conflict_does_not_stop_the_run():
     entries = [plan_entry("A", Status.FAILED, "cannot read its size: permission denied"),
                plan_entry("B", Status.PLANNED)]
-    assert stop_on_failed_conflict(entries) == entries
+    assert settle_run(entries) == entries
 
 
 # --- resolve_collisions --------------------------------------------------------------------

@@ -1,0 +1,105 @@
+"""Settling a run as a whole, once every file of it is planned.
+
+Each file's plan (plan.py) is decided alone; `Claims` then decides what concerns several:
+two files aimed at one destination, a companion whose video lost its destination, and
+--conflict fail, where one conflict stops the whole run before anything is touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from mydia_import import quality
+from mydia_import.models import Action, PlannedFile, Release, Status
+
+
+class Claims:
+    """The destinations a run's files claim, to settle the run as a whole once every file is planned.
+
+    Of two files of one run aimed at one destination the better keeps it: what is already there
+    wins; then the higher quality; then the larger file; then name order. A companion (a
+    subtitle, an extra, an .nfo) is not imported when its video lost its destination; and under
+    --conflict fail one conflict stops the whole run before anything is touched.
+
+    Plans are added a batch of releases at a time, and each destination keeps only its holder,
+    not its plan: a dry run of 100,000 files holds what it reports, not every plan.
+    """
+
+    def __init__(self) -> None:
+        # destination: (*preference, source), one flat tuple (a scan holds one per file)
+        self._holders: dict[Path, tuple] = {}
+        self._reasons: dict[Path, str] = {}  # destination: why the others aimed at it are not imported
+        self._videos: dict[Path, tuple[Path, Path]] = {}  # companion's source: its video's source, destination
+        self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
+
+    def add(self, planned: Sequence[PlannedFile]) -> None:
+        """The plans of whole releases (a companion comes with its video)."""
+        videos = {p.candidate.path: p.destination for p in planned if p.companion_of is None and _claims(p)}
+        for p in planned:
+            if p.stops_run and self._stop is None:
+                self._stop = p.destination
+            if not _claims(p):
+                continue
+            preference, held = _preference(p), self._holders.get(p.destination)
+            if held is None or preference > held[:-1]:
+                self._holders[p.destination] = (*preference, p.candidate.path)
+            if p.companion_of in videos:
+                self._videos[p.candidate.path] = (p.companion_of, videos[p.companion_of])
+
+    def overruled(self, source: Path, status: Status, destination: Path | None, *, stops: bool = True) -> str | None:
+        """Why a file planned (or already imported) is not imported after all, or None."""
+        if status in _CLAIMING and destination is not None:
+            why = self._taken(source, destination)
+            if why is None and source in self._videos:
+                video, at = self._videos[source]
+                lost = self._taken(video, at)
+                why = f"its video {video.name} is not imported ({lost})" if lost else None
+            if why is not None:
+                return why
+        if stops and self._stop is not None and status is Status.PLANNED:
+            return f"not imported: the run stopped at the conflict at {self._stop} (--conflict fail)"
+        return None
+
+    def settle(self, p: PlannedFile, *, stops: bool = True) -> PlannedFile:
+        why = self.overruled(p.candidate.path, p.status, p.destination, stops=stops)
+        return p if why is None else replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why)
+
+    def _taken(self, source: Path, destination: Path) -> str | None:
+        holder = self._holders[destination][-1]
+        if holder == source:
+            return None
+        why = self._reasons.get(destination)
+        if why is None:  # one text for all the files that lost this destination
+            why = self._reasons[destination] = (
+                f"{holder.name} from this run goes to the same destination ({destination.name}) and is "
+                "preferred (already there, better quality or larger); only one can be imported")
+        return why
+
+
+_CLAIMING = (Status.PLANNED, Status.ALREADY_IMPORTED)
+
+
+def _claims(p: PlannedFile) -> bool:
+    return p.status in _CLAIMING and p.destination is not None
+
+
+def _preference(p: PlannedFile) -> tuple:
+    release = p.release or Release(name="")
+    return (p.status is Status.ALREADY_IMPORTED, *quality.release_rank(release), p.candidate.size)
+
+
+def resolve_collisions(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
+    """Two files of these plans aimed at one destination: the better keeps it (`Claims`)."""
+    claims = Claims()
+    claims.add(planned)
+    return [claims.settle(p, stops=False) for p in planned]
+
+
+def settle_run(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
+    """The plans of a whole run, settled (`Claims`): collisions, companions of videos that lost
+    theirs, and --conflict fail."""
+    claims = Claims()
+    claims.add(planned)
+    return [claims.settle(p) for p in planned]

@@ -1,0 +1,193 @@
+"""What each file of a run gets, before anything is touched: discover -> skip what an earlier
+run imported -> wait for files still being written -> identify -> plan.
+
+Files are decided a few whole releases at a time (`BATCH` files): a batch's names are parsed
+together (in the process pool on a first scan) and its imported files looked up together,
+and only then are the next releases walked. A dry run keeps each file's result rather than
+its plan, so a scan of 100,000 files holds what it reports, not every file's parse and plan.
+What concerns the run as a whole is settled once every batch is planned (claims.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mydia_import import discover, recovery, stability
+from mydia_import.claims import Claims
+from mydia_import.errors import MydiaImportError
+from mydia_import.library.journal import Identity
+from mydia_import.models import Action, Candidate, Kind, LibraryRoot, PlannedFile, Results, Status
+from mydia_import.pathtext import display
+
+if TYPE_CHECKING:
+    from mydia_import.importer import Request
+
+# Files decided together: whole releases, about as many files as a batch of names parsed
+# ahead of identification (match.WINDOW).
+BATCH = 2_000
+
+def plans(paths: Sequence[Path], request: Request, settings, library, parser, roots,
+          skip: Container[Path] = ()) -> list[PlannedFile]:
+    """Every file's plan in the report's order, settled for the whole run; not the files of
+    the releases in `skip` (the re-scan fast path recalled them)."""
+    claims = Claims()
+    planned: list[PlannedFile] = []
+    nfos: list[PlannedFile] = []
+    for p in _each_plan(paths, request, settings, library, parser, roots, skip, claims):
+        (nfos if _is_nfo(p) else planned).append(p)
+    return [claims.settle(p) for p in planned + nfos]
+
+
+def results(paths: Sequence[Path], request: Request, settings, library, parser, roots) -> Results:
+    """What a dry run reports: `plans`, each turned into its result as its batch is planned."""
+    claims = Claims()
+    found, nfos = Results(), Results()
+    for p in _each_plan(paths, request, settings, library, parser, roots, (), claims):
+        (nfos if _is_nfo(p) else found).append(p.result())
+    found.extend(nfos)
+    for i, r in enumerate(found):
+        why = claims.overruled(r.source, r.status, r.destination)
+        if why is not None:
+            found[i] = replace(r, status=Status.SKIPPED, action=Action.NONE, destination=None, reason=why)
+    return found
+
+
+def _is_nfo(p: PlannedFile) -> bool:
+    """A release's .nfo: reported after every other file of the run."""
+    return p.candidate.extra == "nfo"
+
+
+def _each_plan(paths, request: Request, settings, library, parser, roots, skip: Container[Path],
+               claims: Claims) -> Iterator[PlannedFile]:
+    """Each file's plan, batch after batch (each release's files in discovery order); each
+    batch added to `claims` before its plans are handed on."""
+    for planned in _planned_batches(paths, request, settings, library, parser, roots, skip):
+        claims.add(planned)
+        yield from planned
+
+
+def _planned_batches(paths, request: Request, settings, library, parser, roots, skip: Container[Path]
+                     ) -> Iterator[list[PlannedFile]]:
+    checked: set[LibraryRoot] = set()
+    min_age = _min_age(request, settings)
+    for candidates in _candidate_batches(paths, request.scan, settings.sample_ratio, skip):
+        if request.only is not None:
+            candidates = [c for c in candidates if c.path in request.only]
+            if not candidates:
+                continue
+        known = _known(candidates, library, roots)
+        fresh = stability.check([c for c in candidates if c.path not in known], paths, min_age=min_age)
+        planned = _plan(fresh, known, request, settings, library, parser, roots, checked)
+        order = {c.path: i for i, c in enumerate(candidates)}
+        yield sorted(planned, key=lambda p: order.get(p.candidate.path, len(order)))
+
+
+def _min_age(request: Request, settings) -> float:
+    if request.min_age is not None:
+        return request.min_age
+    return float(getattr(settings, "min_age", 0)) if request.scan else 0.0
+
+
+def _candidate_batches(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path],
+                       size: int = BATCH) -> Iterator[list[Candidate]]:
+    """The candidates of the download paths, whole releases at a time, about `size` files a
+    batch; each file once (a file named twice is one file)."""
+    if scan:
+        for path in paths:
+            if not path.is_dir():
+                raise MydiaImportError(f"download path {display(path)} is not a folder")
+    seen: set[Path] = set()
+    batch: list[Candidate] = []
+    for release in _releases(paths, scan, sample_ratio, skip):
+        batch += [c for c in release if c.path not in seen]
+        seen.update(c.path for c in release)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _releases(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path]
+              ) -> Iterator[list[Candidate]]:
+    for path in paths:
+        if scan:
+            yield from discover.iter_releases(path, sample_ratio=sample_ratio, skip=skip)
+        else:
+            yield discover.discover(path, sample_ratio=sample_ratio)
+
+
+def _known(candidates: Sequence[Candidate], library, roots) -> dict[Path, PlannedFile]:
+    """The candidates an earlier run imported (`_already_imported`), their journal rows and
+    media_files rows read in a few queries for all of them, not two per file."""
+    entries = library.journal.done_from_many(c.path for c in candidates if c.skip_reason is None)
+    existing = library.existing_files(e.media_file_id for e in entries.values() if e.media_file_id)
+    configured = {r.path: r for r in roots.values() if r is not None}
+    return {c.path: k for c in candidates
+            if (k := _already_imported(c, entries.get(c.path), existing, configured)) is not None}
+
+
+def _already_imported(c: Candidate, entry, existing: set[str], configured: dict[Path, LibraryRoot]
+                      ) -> PlannedFile | None:
+    """A source this library's journal says was imported (`entry`, its latest done transfer),
+    unchanged, its library file unchanged; `existing`: the media_files ids still there.
+
+    Four stats instead of parsing, matching and comparing bytes: what makes running the same
+    scan or hook again cheap."""
+    if c.skip_reason is not None or entry is None:
+        return None
+    if entry.record is None or entry.operation == "record" or entry.source_identity is None:
+        return None
+    if not entry.source_identity.same_content_as(Identity.of(c.path)):
+        return None  # another file under the same name now (a repack, a re-download)
+    if entry.dest_identity is None or not entry.dest_identity.same_content_as(
+            Identity.of(entry.destination, follow=False)):
+        return None  # the library file was changed or removed: plan it again
+    record = entry.record
+    root = recovery.root_of(record)
+    if root.path not in configured:
+        return None  # the library folder moved since: plan it again
+    if c.kind is Kind.VIDEO and (entry.media_file_id is None or entry.media_file_id not in existing):
+        return None  # the record is gone: the plan records it again
+    return PlannedFile(c, Status.ALREADY_IMPORTED, destination=entry.destination, root=configured[root.path],
+                       release=recovery.release_of(record), match=recovery.match_of(record))
+
+
+def _plan(candidates, known, request: Request, settings, library, parser, roots, checked: set[LibraryRoot]
+          ) -> list[PlannedFile]:
+    """One batch's plans; `checked`: the library folders found usable so far in this run."""
+    # Identification and planning are loaded with the first file to plan (a hook that finds
+    # nothing to do must start fast).
+    from mydia_import import companions, plan, samples
+    from mydia_import.match import identifier, prefetch
+
+    rules = plan.Rules(request.mode, request.conflict, settings.movie_template,
+                       settings.episode_template, roots)
+    videos = [c for c in candidates if c.kind is Kind.VIDEO]
+    extras = [c for c in candidates if c.kind is Kind.EXTRA]
+    subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
+    probe = samples.probe_from_setting(settings.ffprobe)
+    # The names of the next videos are parsed in one batch (the process pool) as the plan reaches them.
+    planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library))
+    planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
+    planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
+                                      settings.extras == "import")
+    planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
+    prefetch(subtitles, parser)
+    planned += companions.plan_subtitles(subtitles, planned, parser.parse, request.mode, request.conflict)
+    planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
+    if settings.nfo:
+        planned += companions.plan_nfos(planned, request.mode, request.conflict)
+    for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED} - checked:
+        plan.check_root(root)  # before anything is planned into it, once a run
+        checked.add(root)
+    return planned
+
+
+def _stored_lookup(library):
+    def stored_at(root: LibraryRoot, relative: str):
+        return library.file_at(root, relative) if root.id else None
+    return stored_at
