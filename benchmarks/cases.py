@@ -354,73 +354,39 @@ def run_startup(work: Path, variant: str) -> dict:
 # --- 6. memory -----------------------------------------------------------------------------------
 
 
-COPIES = 10  # the memory tree: one tree of files/COPIES files in this many downloads folders
-
-
 def setup_memory(work: Path, files: int) -> dict:
-    """`files` files in COPIES downloads folders holding the same releases: every file is a
-    file to walk, stat, identify and plan, while guessit reads each distinct name once in the
-    set-up (a warm parse cache)."""
-    world = World(seed=33)
-    first = work / "downloads-0"
-    stats = world.build_tree(first, files // COPIES)
-    for i in range(1, COPIES):
-        shutil.copytree(first, work / f"downloads-{i}", copy_function=_sparse_copy)
+    """A downloads folder of `files` files of distinct releases (a world big enough that few
+    name one episode twice), a library of their shows and movies, and a cold parse cache: the
+    measured scan walks, parses (in the process pool), identifies and plans every file."""
+    world = World(seed=33, shows=1000, movies=1500)
+    stats = world.build_tree(work / "downloads", files)
     database = work / "library.db"
     write_config(work, database)
     from mydia_import.library import Library
 
     with Library.open(database) as library:
         library.load(world.library_json())
-        parsed = warm_parse_cache(library, [first])
-    return {"files": stats.files * COPIES, "distinct_names": parsed}
-
-
-def _sparse_copy(source: str, dest: str) -> None:
-    with open(dest, "wb") as f:
-        f.truncate(os.stat(source).st_size)
+    return {"files": stats.files, "releases": stats.releases}
 
 
 def child_memory(work: Path, variant: str) -> dict:
-    from mydia_import import importer
-    from mydia_import.library import Library
-
-    from mydia_import.parse import MEMORY, ReleaseParser
-
-    settings = settings_of(work / "config.toml")
-    baseline = peak_rss_mb()
-    folders = sorted(work.glob("downloads-*"))
-    with Library.open(work / "library.db") as library:
-        opened = peak_rss_mb()
-        parser = ReleaseParser(cache=library.parse_cache(writable=False))
-        start = time.perf_counter()
-        report = importer.run(request(folders, dry_run=True), settings, library, parser=parser)
-        seconds = time.perf_counter() - start
-        files = len(report.files)
-        del report
-    return {"peak_mb": peak_rss_mb(), "before_mb": opened, "imports_mb": baseline, "seconds": seconds,
-            "files": files, "remembered": parser.remembered, "memory": MEMORY, "release_kb": _release_kb()}
-
-
-def _release_kb() -> float:
-    """The memory one parsed name holds in the parser (a typical Release and its key), in KiB:
-    what stays once guessit's garbage is collected."""
-    import gc
-    import tracemalloc
-
-    from mydia_import.parse import ReleaseParser
-
-    names = World(seed=2).release_names(1300)
-    parser = ReleaseParser(workers=0)
-    parser.parse_many(names[:300])  # guessit's rules built and its first-use caches filled
-    gc.collect()
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    parser.parse_many(names[300:])
-    gc.collect()
-    after = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    return (after - before) / len(names[300:]) / 1024
+    """`mydia-import scan --dry-run --json` as a user runs it, the plan written to a file; the
+    peak RSS of the largest of its processes (the tool, or a parser worker forked from it)."""
+    script = Path(sys.executable).parent / "mydia-import"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "mydia_import"]
+    command += ["scan", "--dry-run", "--json", str(work / "downloads")]
+    env = {**os.environ, "MYDIA_IMPORT_CONFIG": str(work / "config.toml")}
+    plan = work / "plan.json"
+    start = time.perf_counter()
+    with open(plan, "wb") as out:
+        process = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, env=env, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    if process.returncode not in (0, 3, 4):
+        raise RuntimeError(f"{command}: {process.returncode} {process.stderr.decode()[-500:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    summary = json.loads(plan.read_bytes())["summary"]
+    plan.unlink()
+    return {"peak_mb": peak, "seconds": seconds, "reported": sum(summary.values()), "summary": summary}
 
 
 # --- 7. library scale ----------------------------------------------------------------------------

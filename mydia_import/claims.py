@@ -36,26 +36,31 @@ class Claims:
 
     def add(self, planned: Sequence[PlannedFile]) -> None:
         """The plans of whole releases (a companion comes with its video)."""
-        videos = {p.candidate.path: p.destination for p in planned if p.companion_of is None and _claims(p)}
+        videos = {p.candidate.path: p for p in planned if p.companion_of is None and _claims(p)}
         for p in planned:
             if p.stops_run and self._stop is None:
                 self._stop = p.destination
             if not _claims(p):
                 continue
-            preference, held = _preference(p), self._holders.get(p.destination)
+            video = videos.get(p.companion_of) if p.companion_of else None
+            # A companion is as good as its video first: of two subtitles aimed at one
+            # destination, the better video's keeps it, whichever batch came first.
+            preference = (*_preference(video or p), *_preference(p))
+            held = self._holders.get(p.destination)
             if held is None or preference > held[:-1]:
                 self._holders[p.destination] = (*preference, p.candidate.path)
-            if p.companion_of in videos:
-                self._videos[p.candidate.path] = (p.companion_of, videos[p.companion_of])
+            if video is not None:
+                self._videos[p.candidate.path] = (video.candidate.path, video.destination)
 
     def overruled(self, source: Path, status: Status, destination: Path | None, *, stops: bool = True) -> str | None:
         """Why a file planned (or already imported) is not imported after all, or None."""
         if status in _CLAIMING and destination is not None:
-            why = self._taken(source, destination)
-            if why is None and source in self._videos:
+            why = None
+            if source in self._videos:  # a companion whose video lost is not imported, whatever it holds
                 video, at = self._videos[source]
                 lost = self._taken(video, at)
                 why = f"its video {video.name} is not imported ({lost})" if lost else None
+            why = why or self._taken(source, destination)
             if why is not None:
                 return why
         if stops and self._stop is not None and status is Status.PLANNED:

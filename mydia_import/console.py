@@ -89,7 +89,7 @@ class Ui:
     def report(self, report: Report) -> None:
         """The outcome of a scan or import: the plan (dry run) or a summary."""
         if self.json_mode:
-            self.emit_json(report.to_json())
+            self._emit_report_json(report)
             return
         if self.human is None:
             # --quiet: nothing but errors, and a file that failed is one.
@@ -109,31 +109,65 @@ class Ui:
         where = f" (job {report.job_id})" if report.job_id else ""
         self.human.print(f"{counts or 'nothing to do'}{escape(where)}")
 
+    def _emit_report_json(self, report: Report) -> None:
+        """`report.to_json()` exactly as `emit_json` prints it, written a file at a time: a scan
+        of 100,000 files never holds the whole document."""
+        out = self.out.file
+        head = json_dumps({"job": report.job_id, "dry_run": report.dry_run}, indent=2)
+        out.write(head[:-2] + ',\n  "files": [')  # the head without its closing "\n}"
+        for i, f in enumerate(report.files):
+            out.write(("," if i else "") + "\n" + _indent(json_dumps(f.to_json(), indent=2), "    "))
+        summary = json_dumps(report.summary(), indent=2).replace("\n", "\n  ")
+        out.write(("\n  ]" if report.files else "]") + f',\n  "summary": {summary}\n}}\n')
+
     def _files_table(self, title: str, files: Sequence[FileResult]) -> None:
         # Paths are shown below their common folders, named once above the table, so the
         # columns stay readable in an 80-column terminal.
-        sources = _common_folder([f.source for f in files])
-        dests = _common_folder([f.destination for f in files if f.destination])
+        sources = _common_folder(f.source for f in files)
+        dests = _common_folder(f.destination for f in files if f.destination)
         shown_sources, shown_dests = escape(display(sources or "")), escape(display(dests or ""))
-        table = Table(title=title, title_justify="left", caption=f"from {shown_sources}\nto   {shown_dests}"
-                      if dests else f"from {shown_sources}", caption_justify="left")
-        for column in ("source", "destination", "action", "match", "decision", "reason"):
-            table.add_column(column, overflow="fold")
-        for f in files:
-            style = _STATUS_STYLE[f.status]
-            table.add_row(
-                escape(display(_below(f.source, sources))), escape(display(_below(f.destination, dests))),
-                str(f.action), escape(display(f.match.label()) if f.match else ""),
-                f"[{style}]{f.status}[/]", escape(display(f.reason or f.note or "")),
-            )
-        self.human.print(table)
+        caption = f"from {shown_sources}\nto   {shown_dests}" if dests else f"from {shown_sources}"
+        # A big plan is printed TABLE_ROWS rows at a time, one table after another: Rich holds
+        # a table's every cell until it prints it.
+        for start in range(0, len(files), TABLE_ROWS):
+            first, last = start == 0, start + TABLE_ROWS >= len(files)
+            table = Table(title=title if first else None, title_justify="left", show_header=first,
+                          caption=caption if last else None, caption_justify="left")
+            for column in ("source", "destination", "action", "match", "decision", "reason"):
+                table.add_column(column, overflow="fold")
+            for f in files[start:start + TABLE_ROWS]:
+                style = _STATUS_STYLE[f.status]
+                table.add_row(
+                    escape(display(_below(f.source, sources))), escape(display(_below(f.destination, dests))),
+                    str(f.action), escape(display(f.match.label()) if f.match else ""),
+                    f"[{style}]{f.status}[/]", escape(display(f.reason or f.note or "")),
+                )
+            self.human.print(table)
 
 
-def _common_folder(paths: Sequence[Path]) -> Path | None:
-    if not paths:
+# Rows of one printed table.
+TABLE_ROWS = 500
+
+
+def _indent(text: str, prefix: str) -> str:
+    return prefix + text.replace("\n", "\n" + prefix)
+
+
+def _common_folder(paths: Iterable[Path]) -> Path | None:
+    """The folder all these paths are in (the parent of a path that is the others' folder)."""
+    common: str | None = None
+    shortest = ""
+    for path in map(str, paths):
+        if common is None:
+            common = shortest = path
+        elif path != common and not path.startswith(common.rstrip(os.sep) + os.sep):
+            common = os.path.commonpath([common, path])
+        if len(path) < len(shortest):
+            shortest = path
+    if common is None:
         return None
-    common = Path(os.path.commonpath(paths))
-    return common.parent if common in paths else common
+    # A path that is the common folder of all is the shortest of them.
+    return Path(common).parent if common == shortest else Path(common)
 
 
 def _below(path: Path | None, base: Path | None) -> str:

@@ -92,9 +92,10 @@ def _min_age(request: Request, settings) -> float:
 
 
 def _candidate_batches(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path],
-                       size: int = BATCH) -> Iterator[list[Candidate]]:
-    """The candidates of the download paths, whole releases at a time, about `size` files a
-    batch; each file once (a file named twice is one file)."""
+                       size: int | None = None) -> Iterator[list[Candidate]]:
+    """The candidates of the download paths, whole releases at a time, about `size` (BATCH)
+    files a batch; each file once (a file named twice is one file)."""
+    size = BATCH if size is None else size
     if scan:
         for path in paths:
             if not path.is_dir():

@@ -305,6 +305,11 @@ class Results(Sequence[FileResult]):
     def __iter__(self) -> Iterator[FileResult]:
         return map(_from_row, self._rows)
 
+    def __eq__(self, other: object) -> bool:
+        return self._rows == other._rows if isinstance(other, Results) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
     def statuses(self) -> Iterator[tuple[Status, bool]]:
         """Each file's status and whether it was expected, without making its FileResult."""
         return ((row[2], row[9]) for row in self._rows)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
+from mydia_import import console
 from mydia_import.console import Ui, result_line
-from mydia_import.models import Action, FileResult, Kind, Match, MediaRef, MediaType, Report, Status
+from mydia_import.models import Action, FileResult, Kind, Match, MediaRef, MediaType, Report, Results, Status
+from mydia_import.pathtext import json_dumps
 from mydia_import.progress import SilentListener
 
 MOVIE = MediaRef("m1", MediaType.MOVIE, "Inception", 2010)
@@ -217,6 +221,30 @@ def test_json_report_is_the_document_on_stdout_only():
     out, err = report_text(report, json_mode=True)
     assert json.loads(out) == report.to_json()
     assert err == ""
+
+
+@pytest.mark.parametrize("files", [(), (PLANNED,), (IMPORTED, SKIPPED, FAILED, ALREADY)])
+def test_the_json_report_is_written_exactly_as_the_whole_document_would_be(files):
+    weird = FileResult(Path(os.fsdecode(b"/dl/caf\xe9 \"quoted\".mkv")), Kind.VIDEO, Status.SKIPPED, reason="x")
+    for report in (Report("job-1", False, files), Report(None, True, Results((*files, weird)))):
+        out, _ = report_text(report, json_mode=True)
+        assert out == json_dumps(report.to_json(), indent=2) + "\n"
+
+
+def test_a_big_plan_is_printed_a_few_hundred_rows_a_table_with_one_header_and_one_caption(monkeypatch):
+    monkeypatch.setattr(console, "TABLE_ROWS", 2)
+    files = tuple(replace(PLANNED, source=Path(f"/dl/file{i}.mkv")) for i in range(5))
+    out, _ = report_text(Report(None, True, files))
+    assert all(f"file{i}.mkv" in out for i in range(5))
+    assert out.count("Plan (dry run") == 1 and out.count("source") == 1 and out.count("from /dl") == 1
+    assert out.rstrip().splitlines()[-1] == "5 planned"
+
+
+def test_paths_are_shown_below_their_common_folder_or_its_parent_when_it_is_one_of_them():
+    assert console._common_folder([Path("/dl/a/x.mkv"), Path("/dl/a/y.mkv"), Path("/dl/ab/z.mkv")]) == Path("/dl")
+    assert console._common_folder([Path("/dl/a/x.mkv"), Path("/dl/a")]) == Path("/dl")
+    assert console._common_folder([Path("/dl/a/x.mkv")]) == Path("/dl/a")
+    assert console._common_folder([]) is None
 
 
 def test_quiet_report_prints_nothing_but_the_failed_files():

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from pyfakefs import helpers
 
-from mydia_import.discover import discover, discover_releases, format_size
+from mydia_import import discover as discover_module
+from mydia_import.discover import discover, discover_releases, format_size, iter_releases
 from mydia_import.errors import UsageError
-from mydia_import.models import Kind
+from mydia_import.models import Candidate, Kind
 
 MB = 1_000_000
 
@@ -439,6 +440,88 @@ def test_size_samples_are_judged_per_release(fs):
 def test_missing_downloads_folder_is_a_usage_error(fs):
     with pytest.raises(UsageError, match="no such folder"):
         discover_releases(dl() / "missing")
+
+
+# --- iter_releases: a release at a time ------------------------------------------------------
+
+
+def test_iter_releases_yields_one_list_per_release_in_name_order(fs):
+    make(fs, dl(), {
+        "b.Show.S01/Show.S01E02.mkv": 300 * MB,
+        "b.Show.S01/Show.S01E01.mkv": 300 * MB,
+        "A.Movie.2010/A.Movie.2010.mkv": 700 * MB,
+        "A.Movie.2010/A.Movie.2010.en.srt": 50_000,
+        "c.Episode.S01E01.mkv": 300 * MB,
+    })
+
+    releases = list(iter_releases(dl()))
+
+    assert [[(c.release.name, c.path.name) for c in release] for release in releases] == [
+        [("A.Movie.2010", "A.Movie.2010.en.srt"), ("A.Movie.2010", "A.Movie.2010.mkv")],
+        [("b.Show.S01", "Show.S01E01.mkv"), ("b.Show.S01", "Show.S01E02.mkv")],
+        [("c.Episode.S01E01.mkv", "c.Episode.S01E01.mkv")],
+    ]
+    assert discover_releases(dl()) == [c for release in releases for c in release]
+
+
+def test_iter_releases_leaves_out_the_releases_in_skip(fs):
+    make(fs, dl(), {"A/a.mkv": 700 * MB, "B/b.mkv": 700 * MB, "c.mkv": 300 * MB})
+
+    releases = list(iter_releases(dl(), skip={dl() / "A", dl() / "c.mkv"}))
+
+    assert [[c.path.name for c in release] for release in releases] == [["b.mkv"]]
+
+
+def test_iter_releases_yields_nothing_for_a_release_with_nothing_of_interest(fs):
+    fs.create_dir(dl() / "Empty")
+    make(fs, dl(), {"Junk/readme.txt": 10, "Junk/poster.jpg": 1000, "notes.txt": 10, "Movie/Movie.mkv": 700 * MB})
+
+    releases = list(iter_releases(dl()))
+
+    assert [[c.path.name for c in release] for release in releases] == [["Movie.mkv"]]
+
+
+def test_iter_releases_of_an_empty_downloads_folder_yields_nothing(fs):
+    fs.create_dir(dl())
+    assert list(iter_releases(dl())) == []
+
+
+def test_iter_releases_of_an_unlistable_downloads_folder_yields_one_candidate_saying_why(fs):
+    make(fs, dl(), {"Movie/Movie.mkv": 700 * MB})
+    os.chmod(dl(), 0o311)  # not readable
+    helpers.set_uid(1000)
+    try:
+        releases = list(iter_releases(dl()))
+    finally:
+        helpers.reset_ids()
+
+    [[candidate]] = releases
+    assert (candidate.path, candidate.release, candidate.size, candidate.kind) == (dl(), dl(), 0, Kind.VIDEO)
+    assert candidate.skip_reason.startswith("cannot list this folder: permission denied")
+
+
+def test_iter_releases_walks_a_release_only_when_the_next_one_is_asked_for(fs, monkeypatch):
+    make(fs, dl(), {"A/a.mkv": 700 * MB, "B/b.mkv": 700 * MB, "C/c.mkv": 700 * MB})
+    walked: list[str] = []
+    real = discover_module.discover
+
+    def recording(path, **kwargs) -> list[Candidate]:
+        walked.append(path.name)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(discover_module, "discover", recording)
+    releases = iter_releases(dl())
+
+    assert walked == []
+    assert [c.path.name for c in next(releases)] == ["a.mkv"]
+    assert walked == ["A"]
+    assert [c.path.name for c in next(releases)] == ["b.mkv"]
+    assert walked == ["A", "B"]
+
+
+def test_iter_releases_of_a_missing_downloads_folder_is_a_usage_error(fs):
+    with pytest.raises(UsageError, match="no such folder"):
+        list(iter_releases(dl() / "missing"))
 
 
 # --- format_size ---------------------------------------------------------------------------

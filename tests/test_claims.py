@@ -1,0 +1,226 @@
+"""Settling a run as a whole (claims.py): plans arrive a batch of whole releases at a time
+(`Claims.add`), and only once every batch is planned does the run decide who keeps a
+destination two files aim at, which companions follow a video that lost its destination, and
+whether --conflict fail stops the run. No filesystem: plans are built by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mydia_import.claims import Claims, resolve_collisions, settle_run
+from mydia_import.models import (
+    Action,
+    Candidate,
+    Kind,
+    LibraryRoot,
+    Match,
+    MediaRef,
+    MediaType,
+    PlannedFile,
+    Release,
+    Status,
+)
+
+DOWNLOADS = Path("/downloads")
+MOVIES = LibraryRoot("root-movies", Path("/library/movies"), "movies")
+INCEPTION = MediaRef("movie-1", MediaType.MOVIE, "Inception", 2010)
+FOLDER = MOVIES.path / "Inception (2010)"
+DEST = FOLDER / "Inception (2010).mkv"
+SUB_DEST = FOLDER / "Inception (2010).en.srt"
+
+WORSE = "Inception.2010.720p.HDTV.x264-A"
+BETTER = "Inception.2010.1080p.BluRay.x264-B"
+
+
+def video(release: str, status: Status = Status.PLANNED, *, size: int = 1000, dest: Path | None = DEST,
+          resolution: str | None = None, source: str | None = None, stops_run: bool = False,
+          reason: str | None = None) -> PlannedFile:
+    folder = DOWNLOADS / release
+    candidate = Candidate(folder / f"{release}.mkv", folder, size, Kind.VIDEO)
+    return PlannedFile(candidate, status, Action.COPY if status is Status.PLANNED else Action.NONE, dest, MOVIES,
+                       Release(candidate.path.name, type="movie", resolution=resolution, source=source),
+                       Match(INCEPTION), reason=reason, stops_run=stops_run)
+
+
+def worse(**kwargs) -> PlannedFile:
+    return video(WORSE, resolution="720p", source="HDTV", **kwargs)
+
+
+def better(**kwargs) -> PlannedFile:
+    return video(BETTER, resolution="1080p", source="BluRay", **kwargs)
+
+
+def companion(of: PlannedFile, name: str, kind: Kind = Kind.SUBTITLE, *, dest: Path = SUB_DEST,
+              extra: str | None = None) -> PlannedFile:
+    """A subtitle, extra or .nfo planned beside `of` (as companions.py plans them)."""
+    folder = of.candidate.release
+    candidate = Candidate(folder / name, folder, 100, kind, expected=kind is not Kind.EXTRA, extra=extra)
+    return PlannedFile(candidate, Status.PLANNED, Action.COPY, dest, MOVIES, Release(name), of.match,
+                       companion_of=of.candidate.path)
+
+
+def collision(winner: PlannedFile, dest: Path = DEST) -> str:
+    return (f"{winner.candidate.path.name} from this run goes to the same destination ({dest.name}) and is "
+            "preferred (already there, better quality or larger); only one can be imported")
+
+
+def settled(batches: list[list[PlannedFile]]) -> list[PlannedFile]:
+    """Each batch added in turn, then every plan settled (what decide.plans does)."""
+    claims = Claims()
+    for batch in batches:
+        claims.add(batch)
+    return [claims.settle(p) for batch in batches for p in batch]
+
+
+# --- a companion whose video lost its destination to a file of another batch -----------------
+
+@pytest.mark.parametrize("kind, name, extra, dest", [
+    (Kind.SUBTITLE, f"{WORSE}.en.srt", None, SUB_DEST),
+    (Kind.EXTRA, "Making Of.mkv", "Featurettes", FOLDER / "Featurettes" / "Making Of.mkv"),
+    (Kind.EXTRA, f"{WORSE}.nfo", "nfo", FOLDER / "Inception (2010).nfo"),
+], ids=["subtitle", "extra", "nfo"])
+def test_a_companion_is_skipped_when_its_video_lost_its_destination_to_a_later_batch(kind, name, extra, dest):
+    loser, winner = worse(), better(size=900)
+    follower = companion(loser, name, kind, dest=dest, extra=extra)
+
+    result = settled([[loser, follower], [winner]])
+
+    assert [(p.candidate.path.name, p.status, p.action) for p in result] == [
+        (loser.candidate.path.name, Status.SKIPPED, Action.NONE),
+        (name, Status.SKIPPED, Action.NONE),
+        (winner.candidate.path.name, Status.PLANNED, Action.COPY),
+    ]
+    assert result[0].reason == collision(winner)
+    assert result[1].reason == f"its video {WORSE}.mkv is not imported ({collision(winner)})"
+
+
+def test_a_subtitle_is_skipped_when_its_video_lost_its_destination_to_an_earlier_batch():
+    winner, loser = better(), worse()
+    sub = companion(loser, f"{WORSE}.en.srt")
+
+    result = settled([[winner], [loser, sub]])
+
+    assert [p.status for p in result] == [Status.PLANNED, Status.SKIPPED, Status.SKIPPED]
+    assert result[2].reason == f"its video {WORSE}.mkv is not imported ({collision(winner)})"
+
+
+def test_a_companion_whose_video_keeps_its_destination_is_left_alone():
+    winner, loser = better(), worse()
+    sub = companion(winner, f"{BETTER}.en.srt")
+    nfo = companion(winner, f"{BETTER}.nfo", Kind.EXTRA, dest=FOLDER / "Inception (2010).nfo", extra="nfo")
+
+    result = settled([[loser], [winner, sub, nfo]])
+
+    assert result[0].status is Status.SKIPPED  # the collision did happen
+    assert result[1:] == [winner, sub, nfo]
+
+
+def test_overruled_says_why_a_companion_result_is_not_imported_after_all():
+    """What a dry run asks of each result (decide.results): the same reason as settle gives."""
+    loser, winner = worse(), better()
+    sub = companion(loser, f"{WORSE}.en.srt")
+    claims = Claims()
+    claims.add([loser, sub])
+    claims.add([winner])
+
+    assert claims.overruled(sub.candidate.path, Status.PLANNED, SUB_DEST) == (
+        f"its video {WORSE}.mkv is not imported ({collision(winner)})")
+    assert claims.overruled(winner.candidate.path, Status.PLANNED, DEST) is None
+    # A file already decided otherwise (skipped, failed) is not overruled.
+    assert claims.overruled(sub.candidate.path, Status.SKIPPED, None) is None
+
+
+# --- who keeps a destination: already there > quality > size > name order --------------------
+
+@pytest.mark.parametrize("first, second, keeper", [
+    (worse(), better(), 1),
+    (better(), worse(), 0),
+    (worse(size=5000), better(size=100), 1),  # quality before size
+    (video("X.2010", size=100), video("Y.2010", size=200), 1),  # same quality: the larger
+    (video("X.2010", size=200), video("Y.2010", size=100), 0),
+    (video("X.2010"), video("Y.2010"), 0),  # all equal: the first in name order (batch order)
+    (worse(status=Status.ALREADY_IMPORTED), better(size=5000), 0),  # what is already there wins
+    (better(size=5000), worse(status=Status.ALREADY_IMPORTED), 1),
+], ids=["better-later", "better-first", "quality-before-size", "larger-later", "larger-first", "name-order",
+        "already-there-first", "already-there-later"])
+def test_of_two_files_of_different_batches_aimed_at_one_destination_the_better_keeps_it(first, second, keeper):
+    result = settled([[first], [second]])
+
+    kept, lost = result[keeper], result[1 - keeper]
+    assert kept == (first, second)[keeper]
+    assert (lost.status, lost.action) == (Status.SKIPPED, Action.NONE)
+    assert lost.reason == collision(kept)
+
+
+def test_the_files_losing_one_destination_share_one_reason_text():
+    winner = better()
+    losers = [worse(), video("Inception.2010.DVDRip-C", source="DVD"), video("Inception.2010.CAM-D", source="CAM")]
+    other = video("Other.2010", source="BluRay", dest=MOVIES.path / "Other (2010)" / "Other (2010).mkv")
+    other_loser = video("Other.2010.CAM", source="CAM", dest=other.destination)
+
+    result = settled([[losers[0]], [winner, other], [losers[1]], [losers[2], other_loser]])
+
+    reasons = [p.reason for p in result if p.status is Status.SKIPPED]
+    assert len(reasons) == 4
+    assert reasons[0] == collision(winner)
+    assert reasons[1] is reasons[0] and reasons[2] is reasons[0]
+    assert reasons[3] == collision(other, other.destination)  # another destination, another text
+
+
+def test_files_that_claim_no_destination_are_left_alone():
+    planned = better()
+    skipped = worse(status=Status.SKIPPED, reason="looks like a sample")
+    failed = video("Inception.2010.Bad", Status.FAILED, reason="cannot read its size: permission denied")
+    assert settled([[skipped], [failed], [planned]]) == [skipped, failed, planned]
+
+
+# --- --conflict fail ---------------------------------------------------------------------------
+
+def test_conflict_fail_skips_every_planned_file_but_a_collision_loser_keeps_its_reason():
+    elsewhere = MOVIES.path / "Memento (2000)" / "Memento (2000).mkv"
+    failed = video("Memento.2000", Status.FAILED, dest=elsewhere, stops_run=True,
+                   reason=f"{elsewhere} already holds a different file (3 bytes) and --conflict is fail")
+    loser, winner = worse(), better()
+    sub = companion(winner, f"{BETTER}.en.srt")
+    there = video("Primer.2004", Status.ALREADY_IMPORTED, dest=MOVIES.path / "Primer (2004)" / "Primer (2004).mkv")
+    sample = video("Primer.2004.sample", Status.SKIPPED, dest=None, reason="looks like a sample")
+
+    result = settled([[loser], [failed], [winner, sub], [there, sample]])
+
+    stop = f"not imported: the run stopped at the conflict at {elsewhere} (--conflict fail)"
+    assert [(p.candidate.path.name, p.status, p.action, p.reason) for p in result] == [
+        (f"{WORSE}.mkv", Status.SKIPPED, Action.NONE, collision(winner)),
+        ("Memento.2000.mkv", Status.FAILED, Action.NONE, failed.reason),
+        (f"{BETTER}.mkv", Status.SKIPPED, Action.NONE, stop),
+        (f"{BETTER}.en.srt", Status.SKIPPED, Action.NONE, stop),
+        ("Primer.2004.mkv", Status.ALREADY_IMPORTED, Action.NONE, None),
+        ("Primer.2004.sample.mkv", Status.SKIPPED, Action.NONE, "looks like a sample"),
+    ]
+
+
+def test_conflict_fail_names_the_first_conflict_of_the_run():
+    first = video("A.2000", Status.FAILED, dest=MOVIES.path / "A.mkv", stops_run=True, reason="a")
+    second = video("B.2000", Status.FAILED, dest=MOVIES.path / "B.mkv", stops_run=True, reason="b")
+    planned = video("C.2000", dest=MOVIES.path / "C.mkv")
+
+    result = settled([[planned], [first], [second]])
+
+    stop = f"not imported: the run stopped at the conflict at {MOVIES.path / 'A.mkv'} (--conflict fail)"
+    assert (result[0].status, result[0].reason) == (Status.SKIPPED, stop)
+
+
+def test_resolve_collisions_settles_collisions_but_does_not_stop_the_run_and_settle_run_does():
+    failed = video("Memento.2000", Status.FAILED, dest=MOVIES.path / "M.mkv", stops_run=True, reason="conflict")
+    loser, winner = worse(), better()
+    sub = companion(loser, f"{WORSE}.en.srt")
+    plans = [loser, sub, failed, winner]
+
+    collisions = resolve_collisions(plans)
+    assert [p.status for p in collisions] == [Status.SKIPPED, Status.SKIPPED, Status.FAILED, Status.PLANNED]
+    assert collisions[1].reason == f"its video {WORSE}.mkv is not imported ({collision(winner)})"
+
+    whole = settle_run(plans)
+    assert [p.status for p in whole] == [Status.SKIPPED, Status.SKIPPED, Status.FAILED, Status.SKIPPED]
+    assert whole[3].reason.startswith("not imported: the run stopped at the conflict at")
