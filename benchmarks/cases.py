@@ -355,10 +355,11 @@ def run_startup(work: Path, variant: str) -> dict:
 
 
 def setup_memory(work: Path, files: int) -> dict:
-    """A downloads folder of `files` files of distinct releases (a world big enough that few
-    name one episode twice), a library of their shows and movies, and a cold parse cache: the
-    measured scan walks, parses (in the process pool), identifies and plans every file."""
-    world = World(seed=33, shows=1000, movies=1500)
+    """A downloads folder of `files` files of distinct releases, from a world big enough that
+    few name one episode or movie twice (a show or a movie for about every 8 files), a library
+    of its shows and movies, and a cold parse cache: the measured scan walks, parses (in the
+    process pool), identifies and plans every file."""
+    world = World(seed=33, shows=files // 20, movies=files // 13)
     stats = world.build_tree(work / "downloads", files)
     database = work / "library.db"
     write_config(work, database)

@@ -7,6 +7,7 @@ two files aimed at one destination, a companion whose video lost its destination
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -28,10 +29,11 @@ class Claims:
     """
 
     def __init__(self) -> None:
-        # destination: (*preference, source), one flat tuple (a scan holds one per file)
-        self._holders: dict[Path, tuple] = {}
-        self._reasons: dict[Path, str] = {}  # destination: why the others aimed at it are not imported
-        self._videos: dict[Path, tuple[Path, Path]] = {}  # companion's source: its video's source, destination
+        # Paths are kept as text: a Path object costs several times its text, and a scan holds
+        # one holder per file. destination: (*preference, source), one flat tuple.
+        self._holders: dict[str, tuple] = {}
+        self._reasons: dict[str, str] = {}  # destination: why the others aimed at it are not imported
+        self._videos: dict[str, tuple[str, str]] = {}  # companion's source: its video's source, destination
         self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
 
     def add(self, planned: Sequence[PlannedFile]) -> None:
@@ -45,22 +47,23 @@ class Claims:
             video = videos.get(p.companion_of) if p.companion_of else None
             # A companion is as good as its video first: of two subtitles aimed at one
             # destination, the better video's keeps it, whichever batch came first.
-            preference = (*_preference(video or p), *_preference(p))
-            held = self._holders.get(p.destination)
+            own = _preference(p)
+            preference = (*(own if video is None else _preference(video)), *own)
+            destination, held = str(p.destination), self._holders.get(str(p.destination))
             if held is None or preference > held[:-1]:
-                self._holders[p.destination] = (*preference, p.candidate.path)
+                self._holders[destination] = (*preference, str(p.candidate.path))
             if video is not None:
-                self._videos[p.candidate.path] = (video.candidate.path, video.destination)
+                self._videos[str(p.candidate.path)] = (str(video.candidate.path), str(video.destination))
 
     def overruled(self, source: Path, status: Status, destination: Path | None, *, stops: bool = True) -> str | None:
         """Why a file planned (or already imported) is not imported after all, or None."""
         if status in _CLAIMING and destination is not None:
             why = None
-            if source in self._videos:  # a companion whose video lost is not imported, whatever it holds
-                video, at = self._videos[source]
-                lost = self._taken(video, at)
-                why = f"its video {video.name} is not imported ({lost})" if lost else None
-            why = why or self._taken(source, destination)
+            video = self._videos.get(str(source))
+            if video is not None:  # a companion whose video lost is not imported, whatever it holds
+                lost = self._taken(*video)
+                why = f"its video {os.path.basename(video[0])} is not imported ({lost})" if lost else None
+            why = why or self._taken(str(source), str(destination))
             if why is not None:
                 return why
         if stops and self._stop is not None and status is Status.PLANNED:
@@ -71,15 +74,16 @@ class Claims:
         why = self.overruled(p.candidate.path, p.status, p.destination, stops=stops)
         return p if why is None else replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why)
 
-    def _taken(self, source: Path, destination: Path) -> str | None:
+    def _taken(self, source: str, destination: str) -> str | None:
         holder = self._holders[destination][-1]
         if holder == source:
             return None
         why = self._reasons.get(destination)
         if why is None:  # one text for all the files that lost this destination
             why = self._reasons[destination] = (
-                f"{holder.name} from this run goes to the same destination ({destination.name}) and is "
-                "preferred (already there, better quality or larger); only one can be imported")
+                f"{os.path.basename(holder)} from this run goes to the same destination "
+                f"({os.path.basename(destination)}) and is preferred (already there, better quality or larger); "
+                "only one can be imported")
         return why
 
 
@@ -92,7 +96,12 @@ def _claims(p: PlannedFile) -> bool:
 
 def _preference(p: PlannedFile) -> tuple:
     release = p.release or Release(name="")
-    return (p.status is Status.ALREADY_IMPORTED, *quality.release_rank(release), p.candidate.size)
+    rank = (p.status is Status.ALREADY_IMPORTED, *quality.release_rank(release))
+    return (_RANKS.setdefault(rank, rank), p.candidate.size)
+
+
+# One tuple for each rank met (there are a few dozen): a scan holds a preference per file.
+_RANKS: dict[tuple, tuple] = {}
 
 
 def resolve_collisions(planned: Sequence[PlannedFile]) -> list[PlannedFile]:

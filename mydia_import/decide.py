@@ -100,16 +100,25 @@ def _candidate_batches(paths: Sequence[Path], scan: bool, sample_ratio: float, s
         for path in paths:
             if not path.is_dir():
                 raise MydiaImportError(f"download path {display(path)} is not a folder")
-    seen: set[Path] = set()
+    # Only download paths inside one another can name a file twice (a scan's releases are
+    # distinct entries, its walk follows no folder link): then the files seen are kept.
+    seen: set[str] | None = set() if _overlapping(paths) else None
     batch: list[Candidate] = []
     for release in _releases(paths, scan, sample_ratio, skip):
-        batch += [c for c in release if c.path not in seen]
-        seen.update(c.path for c in release)
+        if seen is not None:
+            release = [c for c in release if str(c.path) not in seen]
+            seen.update(str(c.path) for c in release)
+        batch += release
         if len(batch) >= size:
             yield batch
             batch = []
     if batch:
         yield batch
+
+
+def _overlapping(paths: Sequence[Path]) -> bool:
+    return any(a == b or a.is_relative_to(b) or b.is_relative_to(a)
+               for i, a in enumerate(paths) for b in paths[i + 1:])
 
 
 def _releases(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path]
