@@ -162,7 +162,8 @@ class _Rescan:
     def settle(self, library, items: list[PlannedFile | _Recalled], results: Results) -> None:
         """Store the releases this scan settled (a shortcut only: if the library refuses, the
         next scan takes the normal path)."""
-        decided = [(p, r) for p, r in zip(items, results, strict=True) if isinstance(p, PlannedFile)]
+        # Only the planned files' results are read back (a re-scan recalls nearly all of them).
+        decided = [(p, results[i]) for i, p in enumerate(items) if isinstance(p, PlannedFile)]
         try:
             for downloads, walks in self.walks.items():
                 settled.settle(library, downloads, walks, [r for r in walks if r in self.recalled], decided)
