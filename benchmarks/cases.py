@@ -321,6 +321,11 @@ def _bulk_identify(work: Path) -> dict:
 
 
 def setup_startup(work: Path, size: int) -> dict:
+    # The package's bytecode, as an installed package has it (pip compiles it on install, and
+    # a first run writes it): start-up is then the tool's, not Python compiling its source.
+    import compileall
+
+    compileall.compile_dir(PROJECT / "mydia_import", quiet=1)
     database = work / "library.db"
     config = write_config(work, database)
     from mydia_import.library import Library

@@ -180,13 +180,14 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     extras = [c for c in candidates if c.kind is Kind.EXTRA]
     subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
     probe = samples.probe_from_setting(settings.ffprobe)
-    # The names of the next videos are parsed in one batch (the process pool) as the plan reaches them.
+    # The batch's names, its videos' and subtitles', are parsed in one go: in the process pool
+    # when there are enough of them, one pool a batch (`identifier` then finds them in memory).
+    prefetch([*videos, *subtitles], parser)
     planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library))
     planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
     planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
                                       settings.extras == "import")
     planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
-    prefetch(subtitles, parser)
     planned += companions.plan_subtitles(subtitles, planned, parser.parse, request.mode, request.conflict)
     planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
     if settings.nfo:
