@@ -1,6 +1,6 @@
 """The speed benchmarks of issue 7, with their targets, in one command.
 
-    python benchmarks/run.py            # the full sizes (about 28 minutes on 2 cores)
+    python benchmarks/run.py            # the full sizes (about 26 minutes on 2 cores)
     python benchmarks/run.py --quick    # smaller sizes (a few minutes)
     python benchmarks/run.py --only identify rescan --runs 5 --json results.json
 
