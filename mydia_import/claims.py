@@ -106,14 +106,12 @@ _RANKS: dict[tuple, tuple] = {}
 
 def resolve_collisions(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
     """Two files of these plans aimed at one destination: the better keeps it (`Claims`)."""
-    claims = Claims()
-    claims.add(planned)
-    return [claims.settle(p, stops=False) for p in planned]
+    return settle_run(planned, stops=False)
 
 
-def settle_run(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
+def settle_run(planned: Sequence[PlannedFile], *, stops: bool = True) -> list[PlannedFile]:
     """The plans of a whole run, settled (`Claims`): collisions, companions of videos that lost
-    theirs, and --conflict fail."""
+    theirs, and (`stops`) --conflict fail."""
     claims = Claims()
     claims.add(planned)
-    return [claims.settle(p) for p in planned]
+    return [claims.settle(p, stops=stops) for p in planned]

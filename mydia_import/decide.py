@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 # ahead of identification (match.WINDOW).
 BATCH = 2_000
 
+
 def plans(paths: Sequence[Path], request: Request, settings, library, parser, roots,
           skip: Container[Path] = ()) -> list[PlannedFile]:
     """Every file's plan in the report's order, settled for the whole run; not the files of
@@ -37,7 +38,7 @@ def plans(paths: Sequence[Path], request: Request, settings, library, parser, ro
     planned: list[PlannedFile] = []
     nfos: list[PlannedFile] = []
     for p in _each_plan(paths, request, settings, library, parser, roots, skip, claims):
-        (nfos if _is_nfo(p) else planned).append(p)
+        (nfos if reported_last(p) else planned).append(p)
     return [claims.settle(p) for p in planned + nfos]
 
 
@@ -46,7 +47,7 @@ def results(paths: Sequence[Path], request: Request, settings, library, parser, 
     claims = Claims()
     found, nfos = Results(), Results()
     for p in _each_plan(paths, request, settings, library, parser, roots, (), claims):
-        (nfos if _is_nfo(p) else found).append(p.result())
+        (nfos if reported_last(p) else found).append(p.result())
     found.extend(nfos)
     for i, r in enumerate(found):
         why = claims.overruled(r.source, r.status, r.destination)
@@ -55,7 +56,7 @@ def results(paths: Sequence[Path], request: Request, settings, library, parser, 
     return found
 
 
-def _is_nfo(p: PlannedFile) -> bool:
+def reported_last(p: PlannedFile) -> bool:
     """A release's .nfo: reported after every other file of the run."""
     return p.candidate.extra == "nfo"
 

@@ -153,7 +153,7 @@ class _Rescan:
             for release in walks:
                 index.setdefault(release, len(index))
         last = len(index)
-        keyed = [(last if p.candidate.extra == "nfo" else index.get(p.candidate.release, last), p) for p in planned]
+        keyed = [(last if decide.reported_last(p) else index.get(p.candidate.release, last), p) for p in planned]
         keyed += [(index[release], _Recalled(result, release.name))
                   for release, results in self.recalled.items() for result in results]
         keyed.sort(key=lambda k: k[0])  # stable: each release's files keep their order
@@ -264,7 +264,7 @@ class _Execution:
     imported together (`_import_links`). A companion never waits in the batch of its video:
     it must know whether its video was imported."""
 
-    def __init__(self, run: _Run, results: Results, stored: dict[tuple[str, str], str]):
+    def __init__(self, run: _Run, results: Results, stored: dict[tuple[LibraryRoot, str], str]):
         self.run, self.results, self.stored = run, results, stored
         self.lines: list[tuple[FileResult, str | None]] = []
         self.links: list[PlannedFile] = []
@@ -489,25 +489,22 @@ def _entry(library, entry_id: str):
     return entry
 
 
-def _stored_ids(planned: list[PlannedFile | _Recalled], library) -> dict[tuple[str, str], str]:
-    """(root id, relative path) -> media_files id of the already-imported videos, in bulk."""
-    by_root: dict[LibraryRoot, list[str]] = {}
-    for p in planned:
-        if (isinstance(p, PlannedFile) and p.status is Status.ALREADY_IMPORTED and p.candidate.kind is Kind.VIDEO
-                and p.root is not None and p.root.id and p.match is not None and p.destination is not None):
-            by_root.setdefault(p.root, []).append(p.destination.relative_to(p.root.path).as_posix())
-    return {(root.id, relative): file_id for root, relatives in by_root.items()
-            for relative, file_id in library.file_ids_at(root, relatives).items()}
+def _stored_ids(planned: list[PlannedFile | _Recalled], library) -> dict[tuple[LibraryRoot, str], str]:
+    """(root, relative path) -> media_files id of the already-imported videos, in bulk."""
+    return library.file_ids_in(
+        (p.root, p.destination.relative_to(p.root.path).as_posix()) for p in planned
+        if isinstance(p, PlannedFile) and p.status is Status.ALREADY_IMPORTED and p.candidate.kind is Kind.VIDEO
+        and p.root is not None and p.root.id and p.match is not None and p.destination is not None)
 
 
-def _ensure_recorded(p: PlannedFile, run: _Run, stored: dict[tuple[str, str], str]) -> FileResult:
+def _ensure_recorded(p: PlannedFile, run: _Run, stored: dict[tuple[LibraryRoot, str], str]) -> FileResult:
     """An already-imported file's result; a video with no media_files row at its destination
     gets one (`stored`: the rows found in bulk)."""
     result = p.result()
     library = run.library
     if p.candidate.kind is Kind.VIDEO and p.root is not None and p.match is not None:
         relative = p.destination.relative_to(p.root.path).as_posix()
-        file_id = stored.get((p.root.id, relative))
+        file_id = stored.get((p.root, relative))
         if file_id is None:
             identity = Identity.of(p.candidate.path)
             metadata = _metadata(p, identity, run)

@@ -332,14 +332,18 @@ class Report:
 
     job_id: str | None
     dry_run: bool
-    files: Sequence[FileResult] = field(default_factory=tuple)
+    files: Sequence[FileResult] = field(default_factory=Results)  # kept as Results, whatever is given
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.files, Results):
+            object.__setattr__(self, "files", Results(self.files))
 
     def count(self, status: Status) -> int:
-        return sum(1 for s, _ in self._statuses() if s is status)
+        return sum(1 for s, _ in self.files.statuses() if s is status)
 
     def summary(self) -> dict[str, int]:
         counts = dict.fromkeys(Status, 0)
-        for status, _ in self._statuses():
+        for status, _ in self.files.statuses():
             counts[status] += 1
         return {
             "imported": counts[Status.IMPORTED],
@@ -348,11 +352,6 @@ class Report:
             "skipped": counts[Status.SKIPPED],
             "failed": counts[Status.FAILED],
         }
-
-    def _statuses(self) -> Iterable[tuple[Status, bool]]:
-        if isinstance(self.files, Results):
-            return self.files.statuses()
-        return ((f.status, f.expected) for f in self.files)
 
     def exit_code(self) -> int:
         """The contract's exit code: 0 all eligible imported or nothing to do, 3 partial, 4 none.
@@ -363,7 +362,7 @@ class Report:
         counts = self.summary()
         done = counts["imported"] + counts["planned"] + counts["already_imported"]
         failed = counts["failed"]
-        refused = sum(1 for status, expected in self._statuses() if status is Status.SKIPPED and expected)
+        refused = sum(1 for status, expected in self.files.statuses() if status is Status.SKIPPED and expected)
         if done == 0 and (failed or refused):
             return 4
         if failed:

@@ -91,11 +91,6 @@ class ReleaseParser:
         self.workers = workers
         self.memory = memory
 
-    @property
-    def remembered(self) -> int:
-        """How many parsed names this parser holds in memory now."""
-        return len(self._memory)
-
     def parse(self, name: str, type_hint: str | None = None) -> Release:
         key = (name, type_hint)
         release = self._memory.pop(key, None)  # taken out and put back: the most recent last

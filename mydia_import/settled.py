@@ -115,9 +115,9 @@ def recall(library, downloads: Path, walks: dict[Path, Walk | None],
     configured = {str(r.path): r for r in roots if r.id}
     stored = {release: json.loads(files) for release, (fingerprint, files) in library.settled.rows_in(downloads).items()
               if (walk := walks.get(release)) is not None and walk.fingerprint == fingerprint}
-    held = _file_ids(library, [(configured[f["root"]], f["relative"]) for files in stored.values() for f in files
+    held = library.file_ids_in((configured[f["root"]], f["relative"]) for files in stored.values() for f in files
                                if "relative" in f and (f["kind"] == Kind.VIDEO or f.get("conflict"))
-                               and f["root"] in configured])
+                               and f["root"] in configured)
     catalog = functools.cache(library.catalog_stamp)  # a query, made only if a conflict asks
     recalled = {}
     for release, files in stored.items():
@@ -126,16 +126,8 @@ def recall(library, downloads: Path, walks: dict[Path, Walk | None],
     return recalled
 
 
-def _file_ids(library, places: Iterable[tuple[LibraryRoot, str]]) -> dict[tuple[str, str], str]:
-    """(root path, relative path) -> the media_files id there, for those places that have one."""
-    by_root: dict[LibraryRoot, list[str]] = {}
-    for root, relative in places:
-        by_root.setdefault(root, []).append(relative)
-    return {(str(root.path), relative): file_id for root, relatives in by_root.items()
-            for relative, file_id in library.file_ids_at(root, relatives).items()}
-
-
-def _still_true(f: dict, configured: dict[str, LibraryRoot], held: dict[tuple[str, str], str], catalog) -> bool:
+def _still_true(f: dict, configured: dict[str, LibraryRoot], held: dict[tuple[LibraryRoot, str], str],
+                catalog) -> bool:
     """A stored result still true. An imported file: what decide._already_imported checks, the
     source's identity being in the fingerprint. A conflict: the same library file still in the
     way, the same media_files row (or none) at it, and a library whose items and aliases have
@@ -147,7 +139,7 @@ def _still_true(f: dict, configured: dict[str, LibraryRoot], held: dict[tuple[st
     found = Identity.of(os.path.join(f["root"], f["relative"]), follow=False)
     if found is None or (found.size, found.mtime_ns, found.inode) != tuple(f["library_file"]):
         return False  # the library file was changed or removed
-    at = held.get((f["root"], f["relative"]))
+    at = held.get((configured[f["root"]], f["relative"]))
     if f.get("conflict"):
         return at == f["held_by"] and f["catalog"] == catalog()
     return f["kind"] != Kind.VIDEO or at == f["media_file_id"]
@@ -179,7 +171,7 @@ def settle(library, downloads: Path, walks: dict[Path, Walk | None], recalled: I
     entries = library.journal.done_from_many(sources)
     conflicts = [p for pairs in by_release.values() for p, r in pairs if _is_conflict(p, r)]
     blocked = {p.candidate.path for p in conflicts}
-    holders = _file_ids(library, [(p.root, _relative(p)) for p in conflicts if p.root.id])
+    holders = library.file_ids_in((p.root, _relative(p)) for p in conflicts if p.root.id)
     catalog = library.catalog_stamp() if conflicts else None
 
     def stored(p: PlannedFile, result: FileResult) -> dict | None:
@@ -246,7 +238,7 @@ def _relative(p: PlannedFile) -> str:
     return p.destination.relative_to(p.root.path).as_posix()
 
 
-def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[tuple[str, str], str],
+def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[tuple[LibraryRoot, str], str],
                      catalog: str | None) -> dict | None:
     assert p.root is not None and p.destination is not None
     if not p.root.id or os.path.islink(p.destination):
@@ -254,10 +246,10 @@ def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[tuple[str
     found = Identity.of(p.destination, follow=False)
     if found is None:
         return None
-    root, relative = str(p.root.path), _relative(p)
-    return {**_stored_result(result), "conflict": True, "root": root, "relative": relative,
+    relative = _relative(p)
+    return {**_stored_result(result), "conflict": True, "root": str(p.root.path), "relative": relative,
             "library_file": [found.size, found.mtime_ns, found.inode],
-            "held_by": holders.get((root, relative)), "catalog": catalog}
+            "held_by": holders.get((p.root, relative)), "catalog": catalog}
 
 
 def _stored_result(result: FileResult) -> dict:

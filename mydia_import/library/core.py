@@ -191,6 +191,14 @@ class Library:
         """The media_files ids of many paths of one root: relative path -> id, where one exists."""
         return self._files.ids_at(root, relative_paths)
 
+    def file_ids_in(self, places: Iterable[tuple[LibraryRoot, str]]) -> dict[tuple[LibraryRoot, str], str]:
+        """`file_ids_at` for places in any library folders: (root, relative path) -> id."""
+        by_root: dict[LibraryRoot, list[str]] = {}
+        for root, relative in places:
+            by_root.setdefault(root, []).append(relative)
+        return {(root, relative): file_id for root, relatives in by_root.items()
+                for relative, file_id in self.file_ids_at(root, relatives).items()}
+
     @property
     def lock_path(self) -> Path | None:
         """The run lock beside the database file; None for an in-memory library."""
