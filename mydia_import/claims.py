@@ -13,26 +13,30 @@ from dataclasses import replace
 from pathlib import Path
 
 from mydia_import import quality
-from mydia_import.models import Action, PlannedFile, Release, Status
+from mydia_import.models import Action, Kind, MediaType, PlannedFile, Status
 
 
 class Claims:
-    """The destinations a run's files claim, to settle the run as a whole once every file is planned.
+    """The destinations, movies and episodes a run's files claim, to settle the run as a whole
+    once every file is planned.
 
-    Of two files of one run aimed at one destination the better keeps it: what is already there
-    wins; then the higher quality; then the larger file; then name order. A companion (a
-    subtitle, an extra, an .nfo) is not imported when its video lost its destination; and under
-    --conflict fail one conflict stops the whole run before anything is touched.
+    Of two files of one run aimed at one destination, or (`one_per_item`) at one movie or
+    episode, the better keeps it: what is already there, or replaces it, first; then the higher
+    quality (quality.py); then the larger file; then name order. A companion (a subtitle, an
+    extra, an .nfo) is not imported when its video lost; and under --conflict fail one conflict
+    stops the whole run before anything is touched.
 
-    Plans are added a batch of releases at a time, and each destination keeps only its holder,
-    not its plan: a dry run of 100,000 files holds what it reports, not every plan.
+    Plans are added a batch of releases at a time, and each claim keeps only its holder, not
+    its plan: a dry run of 100,000 files holds what it reports, not every plan.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, one_per_item: bool = True) -> None:
         # Paths are kept as text: a Path object costs several times its text, and a scan holds
-        # one holder per file. destination: (*preference, source), one flat tuple.
+        # one holder per file. destination (or movie or episode): (*preference, source), one flat tuple.
         self._holders: dict[str, tuple] = {}
-        self._reasons: dict[str, str] = {}  # destination: why the others aimed at it are not imported
+        self._items: dict[str, tuple] | None = {} if one_per_item else None
+        self._beaten: dict[str, str] = {}  # a video that lost a movie or episode: the source that won it
+        self._reasons: dict[tuple[str, bool], str] = {}  # why the others aimed at it are not imported
         self._videos: dict[str, tuple[str, str]] = {}  # companion's source: its video's source, destination
         self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
 
@@ -49,11 +53,34 @@ class Claims:
             # destination, the better video's keeps it, whichever batch came first.
             own = _preference(p)
             preference = (*(own if video is None else _preference(video)), *own)
+            source = str(p.candidate.path)
+            entry = (*preference, source)  # one tuple for every claim of this file
             destination, held = str(p.destination), self._holders.get(str(p.destination))
             if held is None or preference > held[:-1]:
-                self._holders[destination] = (*preference, str(p.candidate.path))
+                self._holders[destination] = entry
             if video is not None:
-                self._videos[str(p.candidate.path)] = (str(video.candidate.path), str(video.destination))
+                self._videos[source] = (str(video.candidate.path), str(video.destination))
+            elif self._items is not None and _is_main_video(p):
+                self._claim_items(p, entry)
+
+    def _claim_items(self, p: PlannedFile, entry: tuple) -> None:
+        """One video per movie (part) and per episode: of two, the one not preferred is beaten
+        for good (a double episode beaten on one of its episodes is not imported at all)."""
+        assert self._items is not None and p.match is not None
+        if p.match.item.type is MediaType.MOVIE:
+            keys: tuple[str, ...] = (f"{p.match.item.id}/{p.release.part if p.release else ''}",)
+        else:
+            keys = tuple(e.id for e in p.match.episodes)
+        preference, source = entry[:-1], entry[-1]
+        for key in keys:
+            held = self._items.get(key)
+            if held is None:
+                self._items[key] = entry
+            elif preference > held[:-1]:
+                self._items[key] = entry
+                self._beaten.setdefault(held[-1], source)
+            elif held[-1] != source:
+                self._beaten.setdefault(source, held[-1])
 
     def overruled(self, source: Path, status: Status, destination: Path | None, *, stops: bool = True) -> str | None:
         """Why a file planned (or already imported) is not imported after all, or None."""
@@ -61,9 +88,9 @@ class Claims:
             why = None
             video = self._videos.get(str(source))
             if video is not None:  # a companion whose video lost is not imported, whatever it holds
-                lost = self._taken(*video)
+                lost = self._lost(*video, Status.PLANNED)
                 why = f"its video {os.path.basename(video[0])} is not imported ({lost})" if lost else None
-            why = why or self._taken(str(source), str(destination))
+            why = why or self._lost(str(source), str(destination), status)
             if why is not None:
                 return why
         if stops and self._stop is not None and status is Status.PLANNED:
@@ -72,17 +99,32 @@ class Claims:
 
     def settle(self, p: PlannedFile, *, stops: bool = True) -> PlannedFile:
         why = self.overruled(p.candidate.path, p.status, p.destination, stops=stops)
-        return p if why is None else replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why)
+        if why is None:
+            return p
+        # A file already there that a better one replaces is no conflict to remember (settled.py): the
+        # next scan finds it handled (handled.py).
+        destination = None if p.status is Status.ALREADY_IMPORTED else p.destination
+        return replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why, destination=destination)
 
-    def _taken(self, source: str, destination: str) -> str | None:
+    def _lost(self, source: str, destination: str, status: Status) -> str | None:
+        """Why this file lost its destination, or its movie or episode, or None."""
+        replaced = status is Status.ALREADY_IMPORTED
         holder = self._holders[destination][-1]
-        if holder == source:
-            return None
-        why = self._reasons.get(destination)
-        if why is None:  # one text for all the files that lost this destination
-            why = self._reasons[destination] = (
-                f"{os.path.basename(holder)} from this run goes to the same destination "
-                f"({os.path.basename(destination)}) and is preferred (already there, better quality or larger); "
+        if holder != source:
+            return self._reason(destination, holder, replaced,
+                                f"goes to the same destination ({os.path.basename(destination)})")
+        winner = self._beaten.get(source)
+        if winner is not None:
+            return self._reason(winner, winner, replaced, "is a better copy of the same movie or episode")
+        return None
+
+    def _reason(self, claim: str, holder: str, replaced: bool, what: str) -> str:
+        why = self._reasons.get((claim, replaced))
+        if why is None:  # one text for all the files that lost this claim
+            name = os.path.basename(holder)
+            why = self._reasons[(claim, replaced)] = (
+                f"replaced in this run by {name}, a better release" if replaced else
+                f"{name} from this run {what} and is preferred (already there, better quality or larger); "
                 "only one can be imported")
         return why
 
@@ -90,13 +132,25 @@ class Claims:
 _CLAIMING = (Status.PLANNED, Status.ALREADY_IMPORTED)
 
 
+def _is_main_video(p: PlannedFile) -> bool:
+    return p.candidate.kind is Kind.VIDEO and p.candidate.extra is None and p.match is not None
+
+
 def _claims(p: PlannedFile) -> bool:
     return p.status in _CLAIMING and p.destination is not None
 
 
+def _keep(holders: dict[str, tuple], claim: str, preference: tuple, source: str) -> None:
+    held = holders.get(claim)
+    if held is None or preference > held[:-1]:
+        holders[claim] = (*preference, source)
+
+
 def _preference(p: PlannedFile) -> tuple:
-    release = p.release or Release(name="")
-    rank = (p.status is Status.ALREADY_IMPORTED, *quality.release_rank(release))
+    """What is there (or replaces it, judged better already) first, then quality, then size."""
+    q = quality.of_release(p.release)
+    there = p.status is Status.ALREADY_IMPORTED or p.replaces is not None or bool(p.retires)
+    rank = (there, *q.grade(), q.revision)
     return (_RANKS.setdefault(rank, rank), p.candidate.size)
 
 
@@ -104,14 +158,15 @@ def _preference(p: PlannedFile) -> tuple:
 _RANKS: dict[tuple, tuple] = {}
 
 
-def resolve_collisions(planned: Sequence[PlannedFile]) -> list[PlannedFile]:
-    """Two files of these plans aimed at one destination: the better keeps it (`Claims`)."""
-    return settle_run(planned, stops=False)
+def resolve_collisions(planned: Sequence[PlannedFile], *, one_per_item: bool = True) -> list[PlannedFile]:
+    """Two files of these plans aimed at one destination, movie or episode: the better keeps it."""
+    return settle_run(planned, stops=False, one_per_item=one_per_item)
 
 
-def settle_run(planned: Sequence[PlannedFile], *, stops: bool = True) -> list[PlannedFile]:
+def settle_run(planned: Sequence[PlannedFile], *, stops: bool = True, one_per_item: bool = True
+               ) -> list[PlannedFile]:
     """The plans of a whole run, settled (`Claims`): collisions, companions of videos that lost
     theirs, and (`stops`) --conflict fail."""
-    claims = Claims()
+    claims = Claims(one_per_item)
     claims.add(planned)
     return [claims.settle(p, stops=stops) for p in planned]

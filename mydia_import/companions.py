@@ -79,7 +79,9 @@ def plan_subtitles(
         base = PlannedFile(sub, Status.PLANNED, action=predict_action(sub.path, dest, mode),
                            destination=dest, root=video.root, release=release, match=video.match,
                            companion_of=video.candidate.path)
-        planned.append(_conflict(base, dest, conflict, name, taken[key]))
+        # The subtitles of a video that replaces the library's take the old ones' places.
+        policy = ConflictPolicy.REPLACE if video.replaces is not None or video.retires else conflict
+        planned.append(_conflict(base, dest, policy, name, taken[key]))
     return planned
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from mydia_import import naming
+from mydia_import import naming, quality
 from mydia_import.clients import Cleanup
 from mydia_import.errors import ConfigError, describe_os_error
 from mydia_import.models import ConflictPolicy, TransferMode, Verify
@@ -136,6 +136,10 @@ KEYS: tuple[Key, ...] = (
     Key("import", "nfo", "nfo", "bool", False, "Carry a release's .nfo along beside its video."),
     Key("import", "ffprobe", "ffprobe", "str", "auto",
         "Tell samples by their runtime with ffprobe: auto (if on PATH), off, or the program's path."),
+    # -- one file per movie and episode (issue 13) --
+    Key("import", "upgrade_until", "upgrade_until", "quality", None,
+        'Stop upgrading once a library file reaches this quality ("1080p BluRay", "2160p", "WEB-DL"); '
+        "a PROPER of the same quality still replaces it. Unset: upgrade to the best there is."),
 )
 
 
@@ -224,6 +228,8 @@ class Settings:
     extras: str = "skip"
     nfo: bool = False
     ffprobe: str = "auto"
+    # One file per movie and episode (issue 13); defaults as in KEYS.
+    upgrade_until: str | None = None
 
 
 def default_config_path() -> Path:
@@ -364,7 +370,8 @@ class _Invalid(Exception):
 
 _EXPECTED = {"path": "a path", "str": "a string", "secret": "a string", "list": "a list of strings",
              "urls": "a list of URLs", "template:movie": "a naming template",
-             "template:episode": "a naming template", "float": "a number", "int": "a whole number",
+             "template:episode": "a naming template", "quality": 'a quality such as "1080p BluRay"',
+             "float": "a number", "int": "a whole number",
              "bool": "true or false", "fraction": "a number between 0 and 1",
              "count": "a whole number, 0 or more", "mode": 'an octal mode such as "0664" or "2775"'}
 _BOOL_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
@@ -405,6 +412,11 @@ def _checked(subject: str, key: Key, raw: object, base: Path, from_text: bool = 
         choices = key.type.removeprefix("enum:").replace(",", ", ")
         expected = _EXPECTED.get(key.type, f"one of {choices}")
         raise ConfigError(f"{subject} = {_show(raw)} is not valid; expected {expected}") from None
+    if key.type == "quality":
+        try:
+            quality.parse_cutoff(str(value))
+        except ValueError as error:
+            raise ConfigError(f"{subject} = {_show(raw)} is not a quality: {error}") from None
     if key.type.startswith("template:"):
         fields = naming.MOVIE_FIELDS if key.type == "template:movie" else naming.EPISODE_FIELDS
         try:
@@ -428,7 +440,7 @@ def _convert(key: Key, raw: object, base: Path, from_text: bool = False) -> obje
         if isinstance(raw, str | os.PathLike) and os.fspath(raw):
             # An absolute right side wins; normpath folds "../" so messages show clean paths.
             return Path(os.path.normpath(base / Path(raw).expanduser()))
-    elif kind in ("str", "secret") or kind.startswith("template:"):
+    elif kind in ("str", "secret", "quality") or kind.startswith("template:"):
         if isinstance(raw, str):
             return raw
     elif kind in ("list", "urls"):

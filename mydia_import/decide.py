@@ -15,11 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mydia_import import discover, recovery, stability
+from mydia_import import discover, handled, stability
 from mydia_import.claims import Claims
 from mydia_import.errors import MydiaImportError
-from mydia_import.library.journal import Identity
-from mydia_import.models import Action, Candidate, Kind, LibraryRoot, PlannedFile, Results, Status
+from mydia_import.models import Action, Candidate, ConflictPolicy, Kind, LibraryRoot, PlannedFile, Results, Status
 from mydia_import.pathtext import display
 
 if TYPE_CHECKING:
@@ -34,7 +33,7 @@ def plans(paths: Sequence[Path], request: Request, settings, library, parser, ro
           skip: Container[Path] = ()) -> list[PlannedFile]:
     """Every file's plan in the report's order, settled for the whole run; not the files of
     the releases in `skip` (the re-scan fast path recalled them)."""
-    claims = Claims()
+    claims = Claims(request.conflict is not ConflictPolicy.KEEP_BOTH)
     planned: list[PlannedFile] = []
     nfos: list[PlannedFile] = []
     for p in _each_plan(paths, request, settings, library, parser, roots, skip, claims):
@@ -44,7 +43,7 @@ def plans(paths: Sequence[Path], request: Request, settings, library, parser, ro
 
 def results(paths: Sequence[Path], request: Request, settings, library, parser, roots) -> Results:
     """What a dry run reports: `plans`, each turned into its result as its batch is planned."""
-    claims = Claims()
+    claims = Claims(request.conflict is not ConflictPolicy.KEEP_BOTH)
     found, nfos = Results(), Results()
     for p in _each_plan(paths, request, settings, library, parser, roots, (), claims):
         (nfos if reported_last(p) else found).append(p.result())
@@ -79,7 +78,7 @@ def _planned_batches(paths, request: Request, settings, library, parser, roots, 
             candidates = [c for c in candidates if c.path in request.only]
             if not candidates:
                 continue
-        known = _known(candidates, library, roots)
+        known = _known(candidates, library, roots, remember=not request.reimport)
         fresh = stability.check([c for c in candidates if c.path not in known], paths, min_age=min_age)
         planned = _plan(fresh, known, request, settings, library, parser, roots, checked)
         order = {c.path: i for i, c in enumerate(candidates)}
@@ -131,40 +130,14 @@ def _releases(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Cont
             yield discover.discover(path, sample_ratio=sample_ratio)
 
 
-def _known(candidates: Sequence[Candidate], library, roots) -> dict[Path, PlannedFile]:
-    """The candidates an earlier run imported (`_already_imported`), their journal rows and
-    media_files rows read in a few queries for all of them, not two per file."""
+def _known(candidates: Sequence[Candidate], library, roots, remember: bool = True) -> dict[Path, PlannedFile]:
+    """The candidates an earlier run imported (handled.py), their journal rows and media_files
+    rows read in a few queries for all of them, not two per file."""
     entries = library.journal.done_from_many(c.path for c in candidates if c.skip_reason is None)
     existing = library.existing_files(e.media_file_id for e in entries.values() if e.media_file_id)
     configured = {r.path: r for r in roots.values() if r is not None}
     return {c.path: k for c in candidates
-            if (k := _already_imported(c, entries.get(c.path), existing, configured)) is not None}
-
-
-def _already_imported(c: Candidate, entry, existing: set[str], configured: dict[Path, LibraryRoot]
-                      ) -> PlannedFile | None:
-    """A source this library's journal says was imported (`entry`, its latest done transfer),
-    unchanged, its library file unchanged; `existing`: the media_files ids still there.
-
-    Four stats instead of parsing, matching and comparing bytes: what makes running the same
-    scan or hook again cheap."""
-    if c.skip_reason is not None or entry is None:
-        return None
-    if entry.record is None or entry.operation == "record" or entry.source_identity is None:
-        return None
-    if not entry.source_identity.same_content_as(Identity.of(c.path)):
-        return None  # another file under the same name now (a repack, a re-download)
-    if entry.dest_identity is None or not entry.dest_identity.same_content_as(
-            Identity.of(entry.destination, follow=False)):
-        return None  # the library file was changed or removed: plan it again
-    record = entry.record
-    root = recovery.root_of(record)
-    if root.path not in configured:
-        return None  # the library folder moved since: plan it again
-    if c.kind is Kind.VIDEO and (entry.media_file_id is None or entry.media_file_id not in existing):
-        return None  # the record is gone: the plan records it again
-    return PlannedFile(c, Status.ALREADY_IMPORTED, destination=entry.destination, root=configured[root.path],
-                       release=recovery.release_of(record), match=recovery.match_of(record))
+            if (k := handled.recall(c, entries.get(c.path), existing, configured, library, remember)) is not None}
 
 
 def _plan(candidates, known, request: Request, settings, library, parser, roots, checked: set[LibraryRoot]
@@ -172,11 +145,13 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     """One batch's plans; `checked`: the library folders found usable so far in this run."""
     # Identification and planning are loaded with the first file to plan (a hook that finds
     # nothing to do must start fast).
-    from mydia_import import companions, plan, samples
+    from mydia_import import companions, plan, quality, samples
     from mydia_import.match import identifier, prefetch
+    from mydia_import.rivals import Rivals
 
-    rules = plan.Rules(request.mode, request.conflict, settings.movie_template,
-                       settings.episode_template, roots)
+    until = getattr(settings, "upgrade_until", None)
+    rules = plan.Rules(request.mode, request.conflict, settings.movie_template, settings.episode_template, roots,
+                       upgrade_until=quality.parse_cutoff(until) if until else None, parse=parser.parse)
     videos = [c for c in candidates if c.kind is Kind.VIDEO]
     extras = [c for c in candidates if c.kind is Kind.EXTRA]
     subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
@@ -184,7 +159,8 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     # The batch's names, its videos' and subtitles', are parsed in one go: in the process pool
     # when there are enough of them, one pool a batch (`identifier` then finds them in memory).
     prefetch([*videos, *subtitles], parser)
-    planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library))
+    planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library),
+                               Rivals(library, parser.parse))
     planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
     planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
                                       settings.extras == "import")

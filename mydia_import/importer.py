@@ -28,6 +28,7 @@ from mydia_import import (
     permissions,
     recovery,
     recycle,
+    retire,
     settled,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
@@ -73,6 +74,8 @@ class Request:
     only: frozenset[Path] | None = None
     # Provenance added to each recorded file's media_files.metadata (a hook's client and torrent).
     metadata: dict = field(default_factory=dict)
+    # Import again the files this library imported before and that were removed from it since.
+    reimport: bool = False
 
 
 @dataclass
@@ -88,6 +91,10 @@ class _Run:
     verify: Verify
     reserve: int
     extra: dict = field(default_factory=dict)  # Request.metadata
+    # A video that replaces library files at other paths: the subtitles its release brings
+    # (their destinations), and the retirements its record began (retire.py), made after the commit.
+    brought: dict[Path, set[str]] = field(default_factory=dict)
+    retiring: list[retire.Step] = field(default_factory=list)
 
 
 def run(request: Request, settings, library, listener: ProgressListener | None = None,
@@ -174,7 +181,7 @@ class _Rescan:
 def _recall(paths: Sequence[Path], request: Request, settings, library, roots) -> _Rescan:
     """Walk the releases of a real scan and recall the settled ones; nothing for other runs
     (a dry run, `import`, hooks, `retry`)."""
-    if not request.scan or request.dry_run or request.only is not None:
+    if not request.scan or request.dry_run or request.only is not None or request.reimport:
         return _Rescan()
     setting = settled.context(settings, roots.values(), request.mode, request.conflict)
     rescan = _Rescan({path: settled.walk_releases(path, setting) for path in paths})
@@ -246,6 +253,10 @@ LINK_BATCH = 64
 
 def _execute(planned: list[PlannedFile | _Recalled], run: _Run, results: Results) -> None:
     moving = [p for p in planned if isinstance(p, PlannedFile) and p.status is Status.PLANNED]
+    retiring = {p.candidate.path for p in moving if p.retires}
+    for p in moving:
+        if p.companion_of in retiring:
+            run.brought.setdefault(p.companion_of, set()).add(str(p.destination))
     run.listener.job_started(len(moving), sum(p.candidate.size for p in moving))
     execution = _Execution(run, results, _stored_ids(planned, run.library))
     try:
@@ -320,7 +331,7 @@ class _Execution:
 
 
 def _linkable(p: PlannedFile) -> bool:
-    return p.action in (Action.HARDLINK, Action.SYMLINK) and p.replaces is None
+    return p.action in (Action.HARDLINK, Action.SYMLINK) and p.replaces is None and not p.retires
 
 
 def _import_links(batch: list[PlannedFile], run: _Run) -> list[FileResult]:
@@ -368,6 +379,12 @@ def _import_one(p: PlannedFile, run: _Run) -> FileResult:
     faults.point("transferred")
     result = _record_or_take_back(begun, placed, run)
     faults.point("recorded")
+    retiring, run.retiring = run.retiring, []
+    if retiring and result.status is Status.IMPORTED:  # else the record's transaction took them back
+        problems = retire.finish(run.library, retiring)
+        faults.point("retired")
+        if problems:
+            result = replace(result, reason="imported, but " + "; ".join(problems))
     return result
 
 
@@ -437,6 +454,9 @@ def _record_placed(begun: _Begun, placed: Placed, run: _Run) -> FileResult:
             metadata = {**metadata, "sha256": placed.digest}
         media_file_id = _record(p, library, metadata)
         result = replace(result, media_file_id=media_file_id)
+        if p.retires:
+            run.retiring += retire.begin(library, run.job_id, run.settings, p,
+                                         run.brought.get(p.candidate.path, ()))
     library.journal.finish(begun.entry_id, DONE, action=str(placed.action),
                            dest_identity=Identity.of(p.destination, follow=False), digest=placed.digest,
                            media_file_id=media_file_id, recycled=begun.recycled)

@@ -229,6 +229,10 @@ class PlannedFile:
     companion_of: Path | None = None  # for subtitles: the video's source path
     stops_run: bool = False  # a conflict under --conflict fail: nothing of the run is imported
     note: str | None = None  # something the user should know even when the file is imported
+    # Library videos of the same movie or episodes at other paths that this file replaces: they go
+    # to the recycle folder once it is recorded (rivals.py).
+    retires: tuple[Path, ...] = ()
+    rival: Path | None = None  # the library video in the way of a file skipped for it
 
     def result(self) -> FileResult:
         """What this decision reports before anything is done (a dry run, a file left alone)."""

@@ -29,6 +29,7 @@ from mydia_import.models import (
     Status,
     TransferMode,
 )
+from mydia_import.rivals import Rival, Rivals
 from mydia_import.transfer import predict_action, same_file
 
 
@@ -41,6 +42,8 @@ class Rules:
     movie_template: str
     episode_template: str
     roots: Mapping[MediaType, LibraryRoot | None]
+    upgrade_until: quality.Quality | None = None  # [import] upgrade_until
+    parse: Callable[[str], Release] | None = None  # reads the quality of a library file from its name
 
 
 def plan_videos(
@@ -48,10 +51,56 @@ def plan_videos(
     identify: Callable[[Candidate], Identification],
     rules: Rules,
     stored_at: Callable[[LibraryRoot, str], object | None],
+    rivals: Rivals | None = None,
 ) -> list[PlannedFile]:
     """Decide every video (and extra) candidate; subtitles are planned after their videos."""
     planned = [_plan_video(c, identify, rules, stored_at) for c in candidates]
-    return resolve_collisions(planned)
+    if rivals is not None:
+        planned = [against_rivals(p, rivals.of(p), rules) if _new_video(p) else p for p in planned]
+    return resolve_collisions(planned, one_per_item=rules.conflict is not ConflictPolicy.KEEP_BOTH)
+
+
+def _new_video(p: PlannedFile) -> bool:
+    return p.status is Status.PLANNED and p.match is not None and p.candidate.extra is None
+
+
+def against_rivals(p: PlannedFile, rivals: Sequence[Rival], rules: Rules) -> PlannedFile:
+    """One video per movie and episode: the conflict policy between a new file and the library's
+    videos of the same movie or episodes at other paths (`rivals.py`)."""
+    if not rivals:
+        return p
+    label = p.match.label()
+    names = ", ".join(f"{r.name()} ({r.quality.words()})" for r in rivals)
+    policy = rules.conflict
+    if policy is ConflictPolicy.KEEP_BOTH:
+        return replace(p, note=f"kept beside {names} (--conflict keep-both): {label} will have "
+                               f"{len(rivals) + 1} videos")
+    held = f"{label} already has a video in the library: {names}"
+    if policy is ConflictPolicy.FAIL:
+        return replace(p, status=Status.FAILED, action=Action.NONE, stops_run=True, rival=rivals[0].path,
+                       reason=f"{held}, and --conflict is fail")
+    if policy is ConflictPolicy.SKIP:
+        return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=rivals[0].path,
+                       reason=f"{held}; keep it, or import with --conflict upgrade, replace or keep-both")
+    wanted = {(e.season, e.episode) for e in p.match.episodes}
+    for r in rivals:
+        if r.episodes - wanted:  # replacing it would leave its other episodes with no video
+            lost = ", ".join(f"S{s:02d}E{e:02d}" for s, e in sorted(r.episodes - wanted))
+            return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,
+                           reason=f"{label} is in {r.name()} with {lost}; replacing it would leave {lost} "
+                                  "without a video, so it stays (import a release that holds them all)")
+    new = quality.of_release(p.release, p.candidate.size)
+    verdicts = [quality.judge(new, r.quality, rules.upgrade_until) for r in rivals]
+    if policy is ConflictPolicy.UPGRADE:
+        for r, verdict in zip(rivals, verdicts, strict=True):
+            if not verdict.better:
+                return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,
+                               reason=f"{label} already has {r.name()}: {verdict.reason} (--conflict upgrade)")
+        why = "; ".join(v.reason for v in verdicts)
+    else:
+        why = f"replaces {names} (--conflict replace)"
+    return replace(p, retires=tuple(r.path for r in rivals),
+                   note=f"{why}; {', '.join(r.name() for r in rivals)} goes to the recycle folder")
 
 
 def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
@@ -130,7 +179,7 @@ def decide_destination(
     if policy is ConflictPolicy.KEEP_BOTH:
         return _keep_both(planned, root, dest, stored_at)
     if policy is ConflictPolicy.UPGRADE:
-        return _upgrade_or_skip(planned, dest, taken, stored)
+        return _upgrade_or_skip(planned, dest, taken, stored, rules)
     if policy is ConflictPolicy.FAIL:
         return replace(planned, status=Status.FAILED, action=Action.NONE, stops_run=True,
                        reason=f"{taken} and --conflict is fail")
@@ -140,21 +189,25 @@ def decide_destination(
     )
 
 
-def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored) -> PlannedFile:
-    new = planned.release or Release(name=planned.candidate.path.name)
-    old = None
-    if stored is not None:
-        old = quality.recorded_rank(stored.metadata or {})
-    if old is None:
-        return replace(planned, status=Status.SKIPPED, action=Action.NONE,
-                       reason=f"{taken} of unknown quality (not recorded by mydia-import); "
-                       "use --conflict replace to replace it anyway")
-    if quality.release_rank(new) > old:
-        return replace(planned, replaces=dest)
-    new_words = quality.describe(new.resolution, new.source, new.proper_count)
+def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored, rules: Rules) -> PlannedFile:
+    new = quality.of_release(planned.release, planned.candidate.size)
+    old = stored_quality(dest, stored, rules.parse)
+    verdict = quality.judge(new, old, rules.upgrade_until)
+    if verdict.better:
+        return replace(planned, replaces=dest, note=f"{verdict.reason}; the old file goes to the recycle folder")
     return replace(planned, status=Status.SKIPPED, action=Action.NONE,
-                   reason=f"{taken} of the same or better quality; {new_words} is not an "
-                   "upgrade (--conflict upgrade)")
+                   reason=f"{taken}: {verdict.reason} (--conflict upgrade)")
+
+
+def stored_quality(path: Path, stored, parse: Callable[[str], Release] | None) -> quality.Quality:
+    """A library file's quality: from its media_files row, else from its release's or its own name."""
+    size = _size(path)
+    metadata = getattr(stored, "metadata", None) or {}
+    recorded = quality.of_record(metadata, getattr(stored, "resolution", None), size) if stored else None
+    if parse is None:
+        return recorded or quality.Quality(size=size)
+    release_name = metadata.get("release_name")
+    return quality.of_file(path.name, size, parse, recorded, release_name if isinstance(release_name, str) else None)
 
 
 def _already_there(source: Path, dest: Path, stored) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mydia_import import recycle
+from mydia_import import recycle, retire
 from mydia_import.errors import LibraryError, MydiaImportError
 from mydia_import.library.journal import DONE, FAILED, ROLLED_BACK, Entry, Identity
 from mydia_import.models import (
@@ -249,6 +249,13 @@ def recover(library) -> list[Settled]:
 
 def _settle(library, entry: Entry) -> Settled:
     record = entry.record or {}
+    if entry.operation in (retire.RETIRE, retire.RENAME):  # the file that replaced it is recorded
+        try:
+            return Settled(entry, True, retire.settle(library, entry))
+        except OSError as error:
+            text = f"interrupted, and {entry.source} could not be moved afterwards ({error}); it stays"
+            library.journal.finish(entry.id, FAILED, reason=text, recycled=None)
+            return Settled(entry, False, text)
     if landed(entry):
         reason = "completed by the next run after this run was interrupted"
         try:

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mydia_import import recovery
+from mydia_import import recovery, retire
 from mydia_import.errors import MydiaImportError
 from mydia_import.library.journal import DONE, Entry, Identity
 from mydia_import.models import Action, ConflictPolicy, Status, TransferMode
@@ -35,7 +35,7 @@ class Step:
     """One thing undo does."""
 
     entry: Entry
-    action: str  # "remove" | "move back" | "forget" | "gone"
+    action: str  # "remove" | "move back" | "forget" | "gone" | "put back"
     restore: Path | None = None  # a file coming back from the recycle folder
 
     def describe(self) -> str:
@@ -45,10 +45,15 @@ class Step:
             "move back": f"move {dest} back to {display(self.entry.source)}",
             "forget": f"forget the record of {dest} (the file stays)",
             "gone": f"{dest} is no longer there; forget its record",
+            "put back": f"put {display(self.entry.source)} back from {display(self._moved_to())}",
         }[self.action]
         if self.restore is not None:
             text += f", and put back the file it replaced from {display(self.restore)}"
         return text
+
+    def _moved_to(self) -> Path | None:
+        """Where a retired (or renamed) library file went: the recycle folder, or its new name."""
+        return self.entry.recycled if self.entry.operation == retire.RETIRE else self.entry.destination
 
     def to_json(self) -> dict:
         return {"destination": str(self.entry.destination), "source": str(self.entry.source),
@@ -92,6 +97,9 @@ def _step(library, entry: Entry) -> tuple[Step | None, str | None]:
     dest, source = entry.destination, entry.source
     if entry.operation == "record":
         return Step(entry, "forget"), None
+    if entry.operation in (retire.RETIRE, retire.RENAME):
+        why = retire.refusal(entry)
+        return (None, why) if why else (Step(entry, "put back"), None)
     later = library.journal.later_replacement(dest, entry.started_at)
     if later is not None and later.job_id != entry.job_id:
         return None, (f"{display(dest)} was replaced by job {later.job_id[:8]} since; undo that job first")
@@ -132,6 +140,14 @@ def undo(library, plan: UndoPlan) -> list[Step]:
         raise UndoRefused(f"undo of job {plan.job_id[:8]} refused, nothing was changed: " + "; ".join(plan.refusals))
     for step in reversed(plan.steps):
         entry = step.entry
+        if step.action == "put back":
+            try:
+                retire.put_back(library, entry)
+            except OSError as error:
+                raise MydiaImportError(
+                    f"undo of job {plan.job_id[:8]} stopped at {display(entry.source)}: {error}; what was "
+                    "undone before is undone, run undo again when the cause is fixed") from error
+            continue
         if step.action in ("remove", "move back", "gone"):
             try:
                 recovery.take_back(library, entry, Action(entry.action or "none"), "undone")

@@ -5,6 +5,7 @@ whether --conflict fail stops the run. No filesystem: plans are built by hand.""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from mydia_import.claims import Claims, resolve_collisions, settle_run
 from mydia_import.models import (
     Action,
     Candidate,
+    EpisodeRef,
     Kind,
     LibraryRoot,
     Match,
@@ -39,9 +41,11 @@ def video(release: str, status: Status = Status.PLANNED, *, size: int = 1000, de
           reason: str | None = None) -> PlannedFile:
     folder = DOWNLOADS / release
     candidate = Candidate(folder / f"{release}.mkv", folder, size, Kind.VIDEO)
+    title = release.split(".")[0]
+    item = INCEPTION if title == "Inception" else MediaRef(f"movie-{title}", MediaType.MOVIE, title, None)
     return PlannedFile(candidate, status, Action.COPY if status is Status.PLANNED else Action.NONE, dest, MOVIES,
                        Release(candidate.path.name, type="movie", resolution=resolution, source=source),
-                       Match(INCEPTION), reason=reason, stops_run=stops_run)
+                       Match(item), reason=reason, stops_run=stops_run)
 
 
 def worse(**kwargs) -> PlannedFile:
@@ -224,3 +228,58 @@ def test_resolve_collisions_settles_collisions_but_does_not_stop_the_run_and_set
     whole = settle_run(plans)
     assert [p.status for p in whole] == [Status.SKIPPED, Status.SKIPPED, Status.FAILED, Status.SKIPPED]
     assert whole[3].reason.startswith("not imported: the run stopped at the conflict at")
+
+
+# --- one video per movie and episode --------------------------------------------------------------
+
+MKV, MP4 = DEST, DEST.with_suffix(".mp4")
+
+
+def test_two_new_releases_of_one_movie_in_other_containers_import_only_the_better():
+    mkv, mp4 = worse(dest=MKV), better(dest=MP4)
+    result = settled([[mkv], [mp4]])
+    assert result[1] == mp4
+    assert result[0].status is Status.SKIPPED
+    assert result[0].reason.startswith(f"{BETTER}.mkv from this run is a better copy of the same movie or episode")
+
+
+def test_keep_both_claims_no_movie_so_both_containers_import():
+    claims = Claims(one_per_item=False)
+    mkv, mp4 = worse(dest=MKV), better(dest=MP4)
+    claims.add([mkv, mp4])
+    assert [claims.settle(p) for p in (mkv, mp4)] == [mkv, mp4]
+
+
+def test_an_already_imported_file_that_a_better_one_retires_is_reported_replaced():
+    old = worse(dest=MKV, status=Status.ALREADY_IMPORTED)
+    new = dataclasses.replace(better(dest=MP4), retires=(MKV,))
+    result = settled([[old], [new]])
+    assert result[1] == new
+    assert (result[0].status, result[0].reason) == (Status.SKIPPED, f"replaced in this run by {BETTER}.mkv, "
+                                                                    "a better release")
+
+
+def test_an_already_imported_file_wins_over_a_new_one_that_does_not_replace_it():
+    old = worse(dest=MKV, status=Status.ALREADY_IMPORTED)
+    new = better(dest=MP4)
+    result = settled([[new], [old]])
+    assert result[1] == old and result[0].status is Status.SKIPPED
+
+
+def test_a_double_episode_beaten_on_one_episode_is_not_imported_nor_its_subtitle():
+    show = MediaRef("show-1", MediaType.TV_SHOW, "Show", None)
+    e1, e2 = EpisodeRef("ep-1", 1, 1), EpisodeRef("ep-2", 1, 2)
+    folder = Path("/library/tv/Show/Season 01")
+
+    def episode(name, episodes, resolution):
+        candidate = Candidate(DOWNLOADS / name / f"{name}.mkv", DOWNLOADS / name, 1000, Kind.VIDEO)
+        return PlannedFile(candidate, Status.PLANNED, Action.COPY, folder / f"{name}.mkv", MOVIES,
+                           Release(name, type="episode", resolution=resolution), Match(show, episodes))
+
+    double = episode("Show.S01E01E02.720p", (e1, e2), "720p")
+    single = episode("Show.S01E01.1080p", (e1,), "1080p")
+    sub = companion(double, "Show.S01E01E02.720p.en.srt", dest=folder / "double.en.srt")
+    result = settled([[double, sub], [single]])
+    assert result[2] == single
+    assert result[0].status is Status.SKIPPED and "Show.S01E01.1080p.mkv from this run" in result[0].reason
+    assert result[1].status is Status.SKIPPED and result[1].reason.startswith("its video Show.S01E01E02.720p.mkv")

@@ -265,8 +265,9 @@ def test_conflict_upgrade_without_a_record_skips_as_unknown_quality(fs, source):
     fs.create_file(DEST, contents=b"old")
     result = decide(source, ConflictPolicy.UPGRADE, stored=None)
     assert (result.status, result.replaces) == (Status.SKIPPED, None)
-    assert result.reason == (f"{DEST} already holds a different file (3 bytes) of unknown quality "
-                             "(not recorded by mydia-import); use --conflict replace to replace it anyway")
+    assert result.reason == (f"{DEST} already holds a different file (3 bytes): of unknown quality (nothing in "
+                             "its record or name says it); use --conflict replace to replace it anyway "
+                             "(--conflict upgrade)")
 
 
 def test_conflict_upgrade_with_a_record_without_quality_skips_as_unknown_quality(fs, source):
@@ -286,17 +287,28 @@ def test_conflict_upgrade_replaces_a_recorded_worse_file(fs, source, old, new):
     assert (result.status, result.destination, result.replaces) == (Status.PLANNED, DEST, DEST)
 
 
-@pytest.mark.parametrize("old", [
-    {"resolution": "1080p", "quality_source": "BluRay"},
-    {"resolution": "2160p", "quality_source": "WEB-DL"},
-    {"resolution": "1080p", "quality_source": "Remux"},
+@pytest.mark.parametrize("old, words", [
+    ({"resolution": "2160p", "quality_source": "WEB-DL"}, "2160p WEB-DL"),
+    ({"resolution": "1080p", "quality_source": "Remux"}, "1080p Remux"),
 ])
-def test_conflict_upgrade_skips_a_release_that_is_not_better(fs, source, old):
+def test_conflict_upgrade_skips_a_release_that_is_not_better(fs, source, old, words):
     fs.create_file(DEST, contents=b"old")
     result = decide(source, ConflictPolicy.UPGRADE, stored=recorded(old))
     assert (result.status, result.action, result.replaces) == (Status.SKIPPED, Action.NONE, None)
-    assert result.reason == (f"{DEST} already holds a different file (3 bytes) of the same or better "
-                             "quality; BluRay 1080p is not an upgrade (--conflict upgrade)")
+    assert result.reason == (f"{DEST} already holds a different file (3 bytes): 1080p BluRay is not better "
+                             f"than {words} already there (--conflict upgrade)")
+
+
+def test_conflict_upgrade_of_the_same_quality_keeps_the_larger_file(fs, source):
+    same = {"resolution": "1080p", "quality_source": "BluRay"}
+    fs.create_file(DEST, contents=b"old")  # smaller than the new release
+    result = decide(source, ConflictPolicy.UPGRADE, stored=recorded(same))
+    assert (result.status, result.replaces) == (Status.PLANNED, DEST)
+    assert result.note.startswith("1080p BluRay replaces 1080p BluRay, the same quality and larger")
+    fs.remove(DEST)
+    fs.create_file(DEST, contents=b"an old file larger than the new release")
+    result = decide(source, ConflictPolicy.UPGRADE, stored=recorded(same))
+    assert result.status is Status.SKIPPED and "the same quality, and not larger" in result.reason
 
 
 def test_conflict_upgrade_reads_the_quality_a_real_library_recorded(tmp_path):

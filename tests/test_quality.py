@@ -5,7 +5,18 @@ from __future__ import annotations
 import pytest
 
 from mydia_import.models import Release
-from mydia_import.quality import describe, rank, recorded_rank, release_rank
+from mydia_import.parse import ReleaseParser
+from mydia_import.quality import (
+    Quality,
+    Verdict,
+    describe,
+    judge,
+    of_file,
+    of_record,
+    parse_cutoff,
+    rank,
+    release_rank,
+)
 
 
 @pytest.mark.parametrize("better, worse", [
@@ -66,33 +77,74 @@ def test_release_rank_reads_resolution_source_and_proper_count_of_a_release():
     assert release_rank(release) > release_rank(Release("x", resolution="1080p", source="BluRay"))
 
 
-@pytest.mark.parametrize("metadata, expected", [
-    ({"resolution": "1080p", "quality_source": "BluRay", "proper_count": 1}, rank("1080p", "BluRay", 1)),
-    ({"resolution": "720p", "quality_source": "HDTV"}, rank("720p", "HDTV", 0)),
-    ({"resolution": "2160p"}, rank("2160p", None)),
-    ({"quality_source": "WEB-DL"}, rank(None, "WEB-DL")),
-    ({"resolution": "1080p", "quality_source": None, "proper_count": None}, rank("1080p", None, 0)),
-    ({"resolution": "1080p", "proper_count": "2"}, rank("1080p", None, 0)),
+@pytest.mark.parametrize("metadata, resolution, expected", [
+    ({"quality_source": "BluRay", "proper_count": 1}, "1080p", Quality("1080p", "BluRay", 1)),
+    ({"resolution": "720p", "quality_source": "HDTV"}, None, Quality("720p", "HDTV")),
+    ({}, "2160p", Quality("2160p", None)),
+    ({"quality_source": "WEB-DL"}, None, Quality(None, "WEB-DL")),
+    ({"source": "REMUX"}, "1080p", Quality("1080p", "Remux")),  # Mydia's own metadata key and word
+    ({"source": "/downloads/Movie.BluRay.mkv"}, None, Quality()),  # a path is no source
+    ({"resolution": "1080p", "proper_count": "2"}, None, Quality("1080p", None, 0)),
 ])
-def test_recorded_rank_reads_the_metadata_mydia_import_records(metadata, expected):
-    assert recorded_rank(metadata) == expected
+def test_of_record_reads_the_column_and_the_metadata_of_this_tool_and_of_mydia(metadata, resolution, expected):
+    assert of_record(metadata, resolution) == expected
 
 
-@pytest.mark.parametrize("metadata", [
-    {},
-    {"resolution": None, "quality_source": None},
-    {"source": "/downloads/Movie.mkv", "release_group": "GRP"},  # recorded, but no quality words
-    {"resolution": 1080, "quality_source": 3},  # not text: not ours
-])
-def test_recorded_rank_is_none_when_nothing_is_known_of_the_quality(metadata):
-    assert recorded_rank(metadata) is None
+def test_of_file_falls_back_to_the_release_name_then_the_file_name():
+    parse = ReleaseParser().parse
+    assert of_file("Movie (2010).mkv", 5, parse, Quality(), "Movie.2010.720p.HDTV.x264-A") == \
+        Quality("720p", "HDTV", 0, 5)
+    assert of_file("Movie.2010.1080p.WEB-DL.mkv", 5, parse).words() == "1080p WEB-DL"
+    assert not of_file("Movie (2010).mkv", 5, parse).known
 
 
 @pytest.mark.parametrize("args, words", [
-    (("1080p", "BluRay", 0), "BluRay 1080p"),
-    (("720p", "HDTV", 1), "HDTV 720p PROPER"),
+    (("1080p", "BluRay", 0), "1080p BluRay"),
+    (("720p", "HDTV", 1), "720p HDTV PROPER"),
     (("2160p", None, 0), "2160p"),
     ((None, None, 0), "unknown quality"),
 ])
 def test_describe_puts_the_quality_in_words(args, words):
     assert describe(*args) == words
+
+
+def test_size_is_the_last_tie_break():
+    assert Quality("1080p", "BluRay", 0, 2).key() > Quality("1080p", "BluRay", 0, 1).key()
+    assert Quality("1080p", "BluRay", 1, 1).key() > Quality("1080p", "BluRay", 0, 9).key()
+    assert Quality("1080p", "Remux", 0, 1).key() > Quality("1080p", "BluRay", 1, 9).key()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("1080p BluRay", Quality("1080p", "BluRay")),
+    ("Bluray-1080p", Quality("1080p", "BluRay")),
+    ("2160p", Quality("2160p", None)),
+    ("web-dl", Quality(None, "WEB-DL")),
+])
+def test_a_cutoff_is_read_in_the_spellings_users_write(text, expected):
+    assert parse_cutoff(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "best", "1080p Betamax"])
+def test_a_cutoff_that_names_no_quality_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_cutoff(text)
+
+
+def test_judge_names_both_qualities():
+    assert judge(Quality("2160p", "BluRay"), Quality("1080p", "WEB-DL")) == \
+        Verdict(True, "2160p BluRay replaces 1080p WEB-DL")
+    assert judge(Quality("480p", "DVD"), Quality("1080p", "BluRay")) == \
+        Verdict(False, "480p DVD is not better than 1080p BluRay already there")
+
+
+def test_judge_stops_at_the_cutoff_but_takes_a_proper_of_the_same_quality():
+    cutoff = parse_cutoff("1080p BluRay")
+    verdict = judge(Quality("2160p", "Remux"), Quality("1080p", "BluRay"), cutoff)
+    assert not verdict.better and "meets the upgrade cutoff 1080p BluRay" in verdict.reason
+    assert judge(Quality("1080p", "BluRay", 1), Quality("1080p", "BluRay"), cutoff).better
+    assert judge(Quality("1080p", "BluRay"), Quality("720p", "BluRay"), cutoff).better
+
+
+def test_judge_refuses_to_replace_a_file_of_unknown_quality():
+    verdict = judge(Quality("2160p", "Remux"), Quality(size=5))
+    assert not verdict.better and "unknown quality" in verdict.reason

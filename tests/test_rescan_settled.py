@@ -100,12 +100,16 @@ def test_an_added_or_removed_file_sends_its_release_through_the_normal_path(scan
     assert not any(f["source"] == str(ws.movie.sample) for f in document["files"])
 
 
-def test_a_library_file_deleted_is_imported_again(scanned):
+def test_a_library_file_deleted_is_remembered_and_imported_again_only_with_reimport(scanned):
     ws = scanned
     scan(ws)
     (ws.tv / OFFICE_S02[2]).unlink()
     document = scan(ws)
     assert any("Office" in name for name in ws.discovered)
+    assert not [f for f in document["files"] if f["status"] == "imported"]
+    [gone] = [f for f in document["files"] if "has since been removed" in (f["reason"] or "")]
+    assert gone["status"] == "skipped" and "--reimport imports it again" in gone["reason"]
+    document = ws.json("scan", "--mode", "hardlink", "--reimport")
     imported = [f for f in document["files"] if f["status"] == "imported"]
     assert [f["destination"] for f in imported] == [str(ws.tv / OFFICE_S02[2])]
 
@@ -120,12 +124,16 @@ def test_a_library_file_replaced_sends_its_release_through_the_normal_path(scann
     assert ws.movie.folder.name in ws.discovered
 
 
-def test_a_deleted_media_files_row_sends_its_release_through_the_normal_path(scanned):
+def test_a_deleted_media_files_row_sends_its_release_through_the_normal_path_and_is_not_brought_back(scanned):
     ws = scanned
     scan(ws)
     _execute(ws, "DELETE FROM media_files WHERE relative_path = ?", (INCEPTION,))
-    scan(ws)
+    document = scan(ws)
     assert ws.movie.folder.name in ws.discovered
+    assert ws.query("SELECT count(*) AS n FROM media_files WHERE relative_path = ?", (INCEPTION,))[0]["n"] == 0
+    [video] = [f for f in document["files"] if f["source"] == str(ws.movie.video)]
+    assert "media_files row has since been removed" in video["reason"]
+    ws.json("scan", "--mode", "hardlink", "--reimport")
     assert ws.query("SELECT count(*) AS n FROM media_files WHERE relative_path = ?", (INCEPTION,))[0]["n"] == 1
 
 

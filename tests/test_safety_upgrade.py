@@ -56,14 +56,16 @@ def test_each_step_up_the_ladder_replaces_the_file_and_keeps_the_one_before(work
     assert ws.count("media_files") == 1
 
 
-@pytest.mark.parametrize("worse", ["Inception.2010.720p.HDTV.x264-B", "Inception.2010.1080p.BluRay.x264-B"])
-def test_a_worse_or_equal_release_is_not_an_upgrade(workspace, worse):
+@pytest.mark.parametrize("worse, size", [("Inception.2010.720p.HDTV.x264-B", 20 * KIB),
+                                         ("Inception.2010.1080p.BluRay.x264-B", 12 * KIB)])
+def test_a_worse_or_equal_and_smaller_release_is_not_an_upgrade(workspace, worse, size):
     ws = workspace
     best = release(ws, "Inception.2010.1080p.BluRay.x264-A")
     ws.json("import", str(best.parent))
-    document = ws.json("import", str(release(ws, worse, 20 * KIB).parent), "--conflict", "upgrade", code=4)
+    document = ws.json("import", str(release(ws, worse, size).parent), "--conflict", "upgrade", code=4)
     [f] = document["files"]
-    assert f["status"] == "skipped" and "is not an upgrade (--conflict upgrade)" in f["reason"]
+    assert f["status"] == "skipped"
+    assert "is not better than 1080p BluRay already there" in f["reason"] and "(--conflict upgrade)" in f["reason"]
     assert (ws.movies / INCEPTION).read_bytes() == best.read_bytes()
     assert not (ws.movies / RECYCLED).exists()
 

@@ -20,6 +20,10 @@ ConflictOption = Annotated[ConflictPolicy | None, typer.Option(
     "--conflict", case_sensitive=False,
     help="When the destination holds a different file (default: [import] conflict).",
 )]
+ReimportFlag = Annotated[bool, typer.Option(
+    "--reimport", help="Import again the files this library imported before and that were removed from it "
+    "(or replaced) since; without it they are skipped, saying when they were imported.",
+)]
 VerifyOption = Annotated[Verify | None, typer.Option(
     "--verify", case_sensitive=False,
     help="Check each copy by size, or by hash: SHA-256 of the source as it is read and of the copy read back "
@@ -37,6 +41,7 @@ def scan(
     mode: ModeOption = None,
     conflict: ConflictOption = None,
     verify: VerifyOption = None,
+    reimport: ReimportFlag = False,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
@@ -49,7 +54,7 @@ def scan(
             "no downloads folder given; pass one (mydia-import scan DIR) or set [downloads] path "
             f"in {env.settings().config_path}"
         )
-    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify)
+    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify, reimport=reimport)
 
 
 @app.command("import")
@@ -61,16 +66,18 @@ def import_(
     mode: ModeOption = None,
     conflict: ConflictOption = None,
     verify: VerifyOption = None,
+    reimport: ReimportFlag = False,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
 ) -> None:
     """Import these files or folders."""
     env = env_of(ctx, json_mode, quiet, verbose)
-    _run(env, tuple(paths), scan=False, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify)
+    _run(env, tuple(paths), scan=False, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify,
+         reimport=reimport)
 
 
-def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None) -> None:
+def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, reimport: bool = False) -> None:
     from mydia_import import importer
     from mydia_import.config import with_overrides
 
@@ -82,7 +89,8 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None) 
         paths=paths, mode=settings.mode, conflict=settings.conflict, scan=scan, dry_run=dry_run,
         command="scan" if scan else "import",
         arguments={"paths": [str(p) for p in paths], "mode": str(settings.mode),
-                   "conflict": str(settings.conflict), "dry_run": dry_run},
+                   "conflict": str(settings.conflict), "dry_run": dry_run, "reimport": reimport},
+        reimport=reimport,
     )
     library = env.library(must_exist=dry_run)
     from mydia_import.cli.hook import run_logged  # log file, clean-up, media servers, notifications

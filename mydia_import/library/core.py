@@ -171,6 +171,15 @@ class Library:
         return self._files.record(root, relative_path, size=size, match=match,
                                   release=release, metadata=metadata)
 
+    def file_at_path(self, path: Path) -> StoredFile | None:
+        """The media_files row of the file at this absolute path, or None."""
+        return self._files.at_path(path)
+
+    def files_of(self, match: Match) -> list[tuple[StoredFile, frozenset[tuple[int, int]]]]:
+        """The media_files rows of the match's movie or of any of its episodes, each with the
+        (season, episode) numbers it holds."""
+        return self._files.of_match(match)
+
     def delete_file(self, media_file_id: str) -> bool:
         return self._files.delete(media_file_id)
 

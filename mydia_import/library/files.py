@@ -105,6 +105,34 @@ class Files:
                 )
         return file_id
 
+    def at_path(self, path: Path) -> StoredFile | None:
+        """The row whose file is at this absolute path (its legacy `path` column)."""
+        row = self.db.row(_SELECT + " WHERE f.path = ?", [str(path)])
+        return _stored(self.db, row) if row else None
+
+    def of_match(self, match: Match) -> list[tuple[StoredFile, frozenset[tuple[int, int]]]]:
+        """The rows of a movie, or of any of a match's episodes (a multi-episode file too), each
+        with the (season, episode) numbers it holds: the videos the library already has for what a
+        new file would be."""
+        if match.item.type is MediaType.MOVIE:
+            rows = self.db.rows(_SELECT + " WHERE f.media_item_id = ?", [match.item.id])
+        else:
+            ids = [e.id for e in match.episodes]
+            if not ids:
+                return []
+            marks = ", ".join("?" for _ in ids)
+            rows = self.db.rows(
+                _SELECT + f" WHERE f.episode_id IN ({marks}) OR f.id IN (SELECT media_file_id FROM "
+                f"import_file_episodes WHERE episode_id IN ({marks}))", [*ids, *ids])
+        return [(stored, self._numbers(stored.episode_ids)) for stored in (_stored(self.db, row) for row in rows)]
+
+    def _numbers(self, episode_ids: tuple[str, ...]) -> frozenset[tuple[int, int]]:
+        if not episode_ids:
+            return frozenset()
+        marks = ", ".join("?" for _ in episode_ids)
+        return frozenset((r[0], r[1]) for r in self.db.execute(
+            f"SELECT season_number, episode_number FROM episodes WHERE id IN ({marks})", list(episode_ids)))
+
     def delete(self, media_file_id: str) -> bool:
         """Forget one media_files row (its episode links go with it); False if unknown."""
         cursor = self.db.execute("DELETE FROM media_files WHERE id = ?", [media_file_id])

@@ -1,0 +1,73 @@
+"""The memory of handled downloads: a source this library imported is not brought back.
+
+Every file the tool imports leaves a `done` row in the transfer journal (library/journal.py):
+the source's path and identity (size, mtime, inode), the library file it became and its
+media_files row. When a later scan or hook meets the same source unchanged, that row says
+what happened to it:
+
+- its library file and its record are still there: already imported (four stats, no parse);
+- its library file was deleted, changed or replaced by a later import, or its media_files row
+  was removed (by Mydia or a user): the download was handled, and is not imported again. The
+  report says so with the job and the date; `--reimport` imports it again on purpose.
+
+A source whose content changed (a repack under the same name), or whose library folder is no
+longer configured, is a new file and goes through the normal path; so does every file that was
+skipped or failed, since only imports are remembered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from mydia_import import recovery
+from mydia_import.library.journal import Entry, Identity
+from mydia_import.models import Candidate, Kind, LibraryRoot, PlannedFile, Status
+from mydia_import.pathtext import display
+
+REIMPORT_HINT = "--reimport imports it again"
+
+
+def recall(c: Candidate, entry: Entry | None, existing: set[str], configured: dict[Path, LibraryRoot],
+           library, remember: bool = True) -> PlannedFile | None:
+    """What a journal row (`entry`, the latest done transfer of this source) says of a candidate:
+    already imported, handled before (skipped, unless not `remember`), or None (plan it).
+    `existing`: the media_files ids among the entries' that still exist."""
+    if c.skip_reason is not None or entry is None:
+        return None
+    if entry.record is None or entry.operation == "record" or entry.source_identity is None:
+        return None
+    if not entry.source_identity.same_content_as(Identity.of(c.path)):
+        return None  # another file under the same name now (a repack, a re-download)
+    record = entry.record
+    root = recovery.root_of(record)
+    if root.path not in configured:
+        return None  # the library folder moved since: plan it again
+    now = Identity.of(entry.destination, follow=False)
+    in_place = entry.dest_identity is not None and entry.dest_identity.same_content_as(now)
+    recorded = c.kind is not Kind.VIDEO or (entry.media_file_id is not None and entry.media_file_id in existing)
+    if in_place and not recorded and library.file_at_path(entry.destination) is not None:
+        recorded = True  # recorded again under another id (a Mydia library scan): the plan finds that row
+    if in_place and recorded:
+        return PlannedFile(c, Status.ALREADY_IMPORTED, destination=entry.destination, root=configured[root.path],
+                           release=recovery.release_of(record), match=recovery.match_of(record))
+    if not remember:
+        return None
+    # Nothing anybody expects now: a scan that finds only such files has nothing to do.
+    return PlannedFile(replace(c, expected=False), Status.SKIPPED, release=recovery.release_of(record),
+                       match=recovery.match_of(record), reason=_why(entry, now, in_place, library))
+
+
+def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> str:
+    done = f"imported on {(entry.finished_at or entry.started_at)[:10]} by job {entry.job_id[:8]} as " \
+           f"{display(entry.destination)}"
+    later = library.journal.later_replacement(entry.destination, entry.started_at)
+    if later is not None and later.job_id != entry.job_id:
+        since = f"job {later.job_id[:8]} replaced it with a better file on {later.started_at[:10]}"
+    elif in_place:
+        since = "its media_files row has since been removed from the library (by Mydia or a user)"
+    elif now is None:
+        since = "the library file has since been removed"
+    else:
+        since = "the library file has been changed since"
+    return f"{done}; {since}; not imported again ({REIMPORT_HINT})"
