@@ -106,7 +106,8 @@ def prune(
     if not days and not keep:
         ui.message("nothing to prune: no age or number of jobs given, and [history] keep_days and keep_jobs are 0")
         return
-    line = f"{'would prune' if dry_run else 'pruned'} {_count(pruned.jobs, 'job')}, {_count(pruned.file_lines, 'file line')}"
+    verb = "would prune" if dry_run else "pruned"
+    line = f"{verb} {_count(pruned.jobs, 'job')}, {_count(pruned.file_lines, 'file line')}"
     if pruned.kept_jobs:
         line += (f"; {_count(pruned.kept_jobs, 'older job')} with imports kept only their counts "
                  "(what they imported stays recognised and can be undone)")
