@@ -24,6 +24,17 @@ def add_config(ws, text: str) -> None:
     ws.config.write_text(ws.config.read_text(encoding="utf-8") + "\n" + text + "\n", encoding="utf-8")
 
 
+def with_log(ws):
+    """The workspace's runs log to a file: its path."""
+    log = ws.root / "mydia.log"
+    add_config(ws, f'[log]\nfile = "{log}"\n')
+    return log
+
+
+def log_lines(log) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
+
+
 def job_tables(ws) -> tuple[int, int]:
     return ws.count("import_jobs"), ws.count("import_job_files")
 
@@ -80,49 +91,46 @@ def test_history_shows_a_row_of_unchanged_runs_as_one_job(workspace):
 
 def test_the_log_file_gains_one_line_per_unchanged_run(workspace):
     ws = workspace
-    log = ws.root / "mydia.log"
-    add_config(ws, f'[log]\nfile = "{log}"\n')
+    log = with_log(ws)
     a_downloads_folder(ws)
     ws.ok("scan")
-    after_first = log.read_text(encoding="utf-8").splitlines()
+    after_first = log_lines(log)
     assert len(after_first) > 10  # the command, one line per file, the summary
     for n in range(1, 4):
         ws.ok("--quiet", "scan")
-        lines = log.read_text(encoding="utf-8").splitlines()
+        lines = log_lines(log)
         assert len(lines) == len(after_first) + n
         assert "unchanged since the last run" in lines[-1]
 
 
 def test_a_run_that_imports_after_unchanged_runs_records_and_logs_every_file(workspace):
     ws = workspace
-    log = ws.root / "mydia.log"
-    add_config(ws, f'[log]\nfile = "{log}"\n')
+    log = with_log(ws)
     a_downloads_folder(ws)
     ws.ok("scan")
     ws.ok("scan")
-    before = len(log.read_text(encoding="utf-8").splitlines())
+    before = len(log_lines(log))
     write_file(ws.downloads / "Breaking.Bad.S01E03.720p.HDTV.x264-CTU.mkv", 30 * 1024)
     document = ws.json("scan")
     assert document["summary"]["imported"] == 1
     assert lines_of(ws, document["job"]) == len(document["files"])
-    assert len(log.read_text(encoding="utf-8").splitlines()) == before + len(document["files"]) + 2
+    assert len(log_lines(log)) == before + len(document["files"]) + 2
     assert ws.json("history", document["job"])["jobs"][0]["summary"].get("unchanged_runs") is None
 
 
 def test_an_import_or_hook_of_a_download_already_imported_records_no_file_lines(workspace):
     ws = workspace
-    log = ws.root / "mydia.log"
-    add_config(ws, f'[log]\nfile = "{log}"\n')
+    log = with_log(ws)
     path = str(make_episode_release(ws.downloads))
     ws.ok("import", path)
     ws.ok("import", path)  # already imported: the first import's decisions, once more
     again = ws.json("import", path)
     assert lines_of(ws, again["job"]) == 0
     ws.ok("hook", "qbittorrent", "--content-path", path)  # other arguments: recorded in full
-    size = len(log.read_text(encoding="utf-8").splitlines())
+    size = len(log_lines(log))
     hooked = ws.json("hook", "qbittorrent", "--content-path", path)
     assert lines_of(ws, hooked["job"]) == 0
-    lines = log.read_text(encoding="utf-8").splitlines()
+    lines = log_lines(log)
     assert len(lines) == size + 1 and f"hook qbittorrent: {EPISODE_RELEASE}" in lines[-1]
 
 
