@@ -129,6 +129,11 @@ KEYS: tuple[Key, ...] = (
         "Where replaced files go (default: .mydia-recycle in their library folder)."),
     Key("recycle", "days", "recycle_days", "count", 30,
         "Days a replaced file is kept in the recycle folder before a run deletes it (0: for ever)."),
+    # -- history that stays small --
+    Key("history", "keep_days", "history_keep_days", "count", 90,
+        "Days import jobs stay in the history before a run prunes them (0: for ever)."),
+    Key("history", "keep_jobs", "history_keep_jobs", "count", 0,
+        "How many of the newest import jobs the history keeps at most (0: no limit)."),
     # -- identification (issue 4) --
     Key("import", "extras", "extras", "enum:skip,import", "skip",
         "Extras (Featurettes/, -trailer, ...): skip them, or import them into the Plex/Jellyfin "
@@ -224,6 +229,9 @@ class Settings:
     group: str | None = None
     recycle_path: Path | None = None
     recycle_days: int = 30
+    # History retention; defaults as in KEYS.
+    history_keep_days: int = 90
+    history_keep_jobs: int = 0
     # Identification (issue 4); defaults as in KEYS.
     extras: str = "skip"
     nfo: bool = False

@@ -107,7 +107,8 @@ class Ui:
             self._files_table(title, shown)
         counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.summary().items() if n)
         where = f" (job {report.job_id})" if report.job_id else ""
-        self.human.print(f"{counts or 'nothing to do'}{escape(where)}")
+        same = "; unchanged since the last run" if report.unchanged_runs else ""
+        self.human.print(f"{counts or 'nothing to do'}{escape(where)}{same}")
 
     def _emit_report_json(self, report: Report) -> None:
         """`report.to_json()` exactly as `emit_json` prints it, written a file at a time: a scan

@@ -28,8 +28,10 @@ from mydia_import import (
     permissions,
     recovery,
     recycle,
+    retention,
     retire,
     settled,
+    unchanged,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
@@ -123,14 +125,32 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
                        getattr(settings, "verify", Verify.SIZE), getattr(settings, "min_free_mb", 0) * 1_000_000,
                        dict(request.metadata))
         results = Results()  # filled as files finish, so an interruption still counts them
+        execution = _Execution(context, results, _stored_ids(items, library))
+        finished = False
         try:
-            _execute(items, context, results)
+            _execute(items, execution)
             rescan.settle(library, items, results)
+            finished = True
         finally:
-            report = Report(job_id, False, results)
-            interrupted = len(results) < len(items)
-            library.finish_job(job_id, report.summary(), "interrupted" if interrupted else _status(report))
+            report = _finish(request, library, job_id, results, execution, len(items), finished)
+        retention.apply(library, settings)
     listener.job_finished(report)
+    return report
+
+
+def _finish(request: Request, library, job_id: str, results: Results, execution: _Execution, planned: int,
+            finished: bool) -> Report:
+    """Close the job: its file lines and counts, or, for a run that changed nothing, its counts
+    only (unchanged.py). finished: the run ended without an error."""
+    interrupted = len(results) < planned
+    digest = unchanged.outcome(results) if finished and not interrupted else None
+    runs, replaces = (unchanged.runs(library, job_id, request.command, request.arguments, results, digest)
+                      if digest else (0, None))
+    if not runs:
+        execution.write_lines()
+    report = Report(job_id, False, results, unchanged_runs=runs)
+    summary = {**report.summary(), "unchanged_runs": runs} if runs else report.summary()
+    library.finish_job(job_id, summary, "interrupted" if interrupted else _status(report), digest, replaces)
     return report
 
 
@@ -251,20 +271,18 @@ def _with_recorded_roots(planned: list[PlannedFile], library) -> list[PlannedFil
 LINK_BATCH = 64
 
 
-def _execute(planned: list[PlannedFile | _Recalled], run: _Run, results: Results) -> None:
+def _execute(planned: list[PlannedFile | _Recalled], execution: _Execution) -> None:
+    """Every file in the plan's order. The job lines still waiting are the caller's to write:
+    a run that changed nothing writes none (`_finish`)."""
     moving = [p for p in planned if isinstance(p, PlannedFile) and p.status is Status.PLANNED]
     retiring = {p.candidate.path for p in moving if p.retires}
     for p in moving:
         if p.companion_of in retiring:
-            run.brought.setdefault(p.companion_of, set()).add(str(p.destination))
-    run.listener.job_started(len(moving), sum(p.candidate.size for p in moving))
-    execution = _Execution(run, results, _stored_ids(planned, run.library))
-    try:
-        for p in planned:
-            execution.add(p)
-        execution.finish_links()
-    finally:
-        execution.write_lines()
+            execution.run.brought.setdefault(p.companion_of, set()).add(str(p.destination))
+    execution.run.listener.job_started(len(moving), sum(p.candidate.size for p in moving))
+    for p in planned:
+        execution.add(p)
+    execution.finish_links()
 
 
 class _Execution:

@@ -28,6 +28,9 @@ class RunLog:
         self.tag = tag
         self._logger: logging.Logger | None = None
         self._handler: logging.Handler | None = None
+        # A run's first line and the lines of files that changed nothing, held back until the run
+        # shows it changed something: a run that changed nothing writes one line (`report`).
+        self._held: list[tuple[int, str]] | None = None
         if path is None:
             return
         try:
@@ -52,6 +55,11 @@ class RunLog:
     def active(self) -> bool:
         return self._logger is not None
 
+    def begin(self, text: str) -> None:
+        """The run's first line (what was run), written once the run has changed something."""
+        if self.active:
+            self._held = [(logging.INFO, text)]
+
     def info(self, text: str) -> None:
         self._write(logging.INFO, text)
 
@@ -64,6 +72,12 @@ class RunLog:
     def report(self, report: Report) -> None:
         counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.summary().items() if n)
         job = f" (job {report.job_id})" if report.job_id else ""
+        if report.unchanged_runs and self._held:
+            first = self._held[0][1]
+            self._held = None
+            self.info(f"{first}: unchanged since the last run{job}: {counts or 'nothing to do'}; "
+                      f"exit code {report.exit_code()}")
+            return
         self.info(f"finished{job}: {counts or 'nothing to do'}; exit code {report.exit_code()}")
 
     def listener(self, inner: ProgressListener | None) -> ProgressListener:
@@ -72,12 +86,25 @@ class RunLog:
         return _LoggingListener(self, inner) if self.active else inner
 
     def close(self) -> None:
+        if self._held:
+            self._write(*self._held.pop())  # a run that ended before its report: its lines all go
         if self._logger is not None and self._handler is not None:
             self._logger.removeHandler(self._handler)
             self._handler.close()
             self._logger = self._handler = None
 
+    def _hold(self, level: int, text: str) -> None:
+        """A line that matters only if the run changes something."""
+        if self._held is not None:
+            self._held.append((level, text))
+        else:
+            self._write(level, text)
+
     def _write(self, level: int, text: str) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            for earlier in held:
+                self._write(*earlier)
         if self._logger is not None:
             # One record per line: a message never spans lines in the file.
             for line in str(text).splitlines() or [""]:
@@ -108,8 +135,12 @@ class _LoggingListener:
 
     def file_finished(self, result: FileResult) -> None:
         self.inner.file_finished(result)
-        level = logging.ERROR if result.status == "failed" else logging.INFO
-        self.log._write(level, file_line(result))
+        if result.status == "failed":
+            self.log._write(logging.ERROR, file_line(result))
+        elif result.status == "imported":
+            self.log.info(file_line(result))
+        else:
+            self.log._hold(logging.INFO, file_line(result))
 
     def job_finished(self, report: Report) -> None:
         self.inner.job_finished(report)

@@ -318,6 +318,10 @@ class Results(Sequence[FileResult]):
         """Each file's status and whether it was expected, without making its FileResult."""
         return ((row[2], row[9]) for row in self._rows)
 
+    def decisions(self) -> Iterator[tuple[str, Status, str | None, str | None]]:
+        """Each file's source, status, destination and reason (as text), without making its FileResult."""
+        return ((row[0], row[2], row[4], row[5]) for row in self._rows)
+
 
 def _row(r: FileResult) -> tuple:
     """A FileResult's fields in their order, its paths as text."""
@@ -337,6 +341,9 @@ class Report:
     job_id: str | None
     dry_run: bool
     files: Sequence[FileResult] = field(default_factory=Results)  # kept as Results, whatever is given
+    # Runs in a row, this one included, that found every file as the run before (unchanged.py):
+    # 0 when this run changed something. Such a run is recorded in one line, not one per file.
+    unchanged_runs: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.files, Results):

@@ -69,9 +69,20 @@ def test_a_rescan_of_settled_releases_gives_the_results_of_the_normal_path(scann
     assert any(f["kind"] == "extra" for f in fast["files"])
 
 
-def test_every_rescan_records_a_job_with_a_line_per_file(scanned):
+def test_a_rescan_that_finds_everything_as_before_records_its_counts_but_no_file_lines(scanned):
     ws = scanned
     document = ws.json("scan", "--mode", "hardlink")
+    lines = ws.query("SELECT count(*) AS n FROM import_job_files WHERE job_id = ?", (document["job"],))
+    assert lines[0]["n"] == 0
+    [job] = ws.json("history", document["job"])["jobs"]
+    assert job["summary"]["already_imported"] == document["summary"]["already_imported"]
+    assert job["summary"]["unchanged_runs"] == 1
+
+
+def test_a_rescan_that_finds_a_new_file_records_a_line_per_file(scanned):
+    ws = scanned
+    write_file(ws.downloads / "Another.Unknown.Show.S01E01.720p.HDTV.x264-LOL.mkv", 20 * 1024)
+    document = ws.json("scan", "--mode", "hardlink", code=0)
     lines = ws.query("SELECT count(*) AS n FROM import_job_files WHERE job_id = ?", (document["job"],))
     assert lines[0]["n"] == len(document["files"])
 

@@ -135,7 +135,7 @@ def _hook(ctx: typer.Context, client: str, dry_run: bool, json_mode: bool, quiet
         settings = env.settings()
         log = RunLog.from_settings(settings, tag=f"hook {client}: ")
         download = read(PathMap.of((str(e["remote"]), str(e["local"])) for e in settings.path_maps))
-        log.info(f"{download.label()} ({download.id or 'no id'}) -> {download.path}")
+        log.begin(f"{download.label()} ({download.id or 'no id'}) -> {download.path}")
         reason = hookinput.filtered_out(download, getattr(settings, f"{client}_categories", ()),
                                         getattr(settings, f"{client}_ignore", ()))
         if reason:
@@ -192,7 +192,7 @@ def run_logged(env, request, settings, library, ui) -> Report:
     from mydia_import.logfile import RunLog, describe_command
 
     log = RunLog.from_settings(settings, tag=f"{request.command}: ")
-    log.info(describe_command(sys.argv))
+    log.begin(describe_command(sys.argv))
     try:
         listener = None if request.dry_run else log.listener(ui.listener())
         report = importer.run(request, settings, library, listener=listener)

@@ -14,10 +14,11 @@ from types import TracebackType
 from typing import Any
 
 from mydia_import.errors import LibraryError
-from mydia_import.library import catalog, files, jobs, lookup, roots
+from mydia_import.library import catalog, files, jobs, lookup, prune, roots
 from mydia_import.library.db import Database
 from mydia_import.library.journal import Journal
 from mydia_import.library.parsecache import ParseCache
+from mydia_import.library.prune import Pruned
 from mydia_import.library.results import ItemSummary, JobFile, JobSummary, LoadSummary, StoredFile
 from mydia_import.library.settled import SettledReleases
 from mydia_import.models import (
@@ -231,8 +232,18 @@ class Library:
         """The lines of many files (result, release name) in one transaction."""
         return jobs.record_job_files(self.db, job_id, results)
 
-    def finish_job(self, job_id: str, summary: Mapping[str, Any], status: str) -> None:
-        jobs.finish_job(self.db, job_id, summary, status)
+    def finish_job(self, job_id: str, summary: Mapping[str, Any], status: str,
+                   outcome: str | None = None, replaces: str | None = None) -> None:
+        jobs.finish_job(self.db, job_id, summary, status, outcome, replaces)
+
+    def previous_job(self, job_id: str, command: str, arguments: Mapping[str, Any]) -> JobSummary | None:
+        return jobs.previous(self.db, job_id, command, arguments)
+
+    def journaled(self, job_id: str) -> bool:
+        return jobs.journaled(self.db, job_id)
+
+    def prune_jobs(self, *, before: str | None, keep: int, dry_run: bool = False) -> Pruned:
+        return prune.prune(self.db, before=before, keep=keep, dry_run=dry_run)
 
     def jobs(self, limit: int = 20, failed_only: bool = False) -> list[JobSummary]:
         return jobs.jobs(self.db, limit, failed_only)

@@ -14,6 +14,7 @@ from mydia_import.models import Action, EpisodeRef, FileResult, Kind, Status
 from mydia_import.pathtext import db_path, db_text, json_dumps, path_from_db
 
 RUNNING = "running"
+_OUTCOME = "_outcome"  # the key of a job's outcome digest in its stored summary
 # A job counts as failed when it says so or when any of its files failed.
 FAILED_STATUSES = ("failed", "partial", "interrupted")
 
@@ -73,13 +74,35 @@ def _job_file_row(job_id: str, result: FileResult, release_name: str | None,
     }
 
 
-def finish_job(db: Database, job_id: str, summary: Mapping[str, Any], status: str) -> None:
-    cursor = db.execute(
-        "UPDATE import_jobs SET finished_at = ?, summary = ?, status = ? WHERE id = ?",
-        [timestamp(precise=True), _json(summary), status, job_id],
-    )
-    if cursor.rowcount == 0:
-        raise LibraryError(f"there is no import job {job_id} in the library database {db.name}")
+def finish_job(db: Database, job_id: str, summary: Mapping[str, Any], status: str,
+               outcome: str | None = None, replaces: str | None = None) -> None:
+    """Close a job. `outcome`: the digest of what it found, stored under a key history leaves out;
+    `replaces`: an earlier job of unchanged runs that this one now stands for, deleted with it."""
+    stored = {**summary, _OUTCOME: outcome} if outcome else summary
+    with db.transaction():
+        cursor = db.execute(
+            "UPDATE import_jobs SET finished_at = ?, summary = ?, status = ? WHERE id = ?",
+            [timestamp(precise=True), _json(stored), status, job_id],
+        )
+        if cursor.rowcount == 0:
+            raise LibraryError(f"there is no import job {job_id} in the library database {db.name}")
+        if replaces is not None:
+            # Its foreign keys would take journal rows along: only a job that has none goes.
+            db.execute("DELETE FROM import_jobs WHERE id = ? AND NOT EXISTS "
+                       "(SELECT 1 FROM import_transfers t WHERE t.job_id = import_jobs.id)", [replaces])
+
+
+def previous(db: Database, job_id: str, command: str, arguments: Mapping[str, Any]) -> JobSummary | None:
+    """The latest other finished job of the same command and arguments (the run before this one)."""
+    row = db.row(_JOB_SELECT + " WHERE j.command = ? AND j.arguments = ? AND j.id != ? AND j.status NOT IN (?, ?) "
+                 "ORDER BY j.started_at DESC, j.rowid DESC LIMIT 1",
+                 [command, _json(arguments), job_id, RUNNING, "interrupted"])
+    return _summary(row) if row else None
+
+
+def journaled(db: Database, job_id: str) -> bool:
+    """Whether the job has journal rows: it put (or tried to put) a file into the library."""
+    return db.value("SELECT 1 FROM import_transfers WHERE job_id = ? LIMIT 1", [job_id]) is not None
 
 
 def jobs(db: Database, limit: int = 20, failed_only: bool = False) -> list[JobSummary]:
@@ -155,11 +178,13 @@ def _loads(text: str | None) -> Any:
 def _summary(row: dict[str, Any]) -> JobSummary:
     started = parse_timestamp(row["started_at"])
     assert started is not None
+    summary = _loads(row["summary"]) or {}
+    outcome = summary.pop(_OUTCOME, None)
     return JobSummary(
         id=row["id"], command=row["command"], started_at=started,
         finished_at=parse_timestamp(row["finished_at"]), dry_run=bool(row["dry_run"]),
-        mode=row["mode"], status=row["status"], summary=_loads(row["summary"]) or {},
-        arguments=_loads(row["arguments"]) or {}, files=row["files"],
+        mode=row["mode"], status=row["status"], summary=summary,
+        arguments=_loads(row["arguments"]) or {}, files=row["files"], outcome=outcome,
     )
 
 

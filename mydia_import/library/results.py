@@ -96,6 +96,14 @@ class JobSummary:
     summary: dict[str, Any]
     arguments: dict[str, Any]
     files: int = 0
+    # A digest of what the run found (unchanged.py), kept to tell whether the next run of the same
+    # command and arguments finds the same; not shown.
+    outcome: str | None = None
+
+    @property
+    def unchanged_runs(self) -> int:
+        """The runs in a row this job's one line stands for: 0 for a job that changed something."""
+        return int(self.summary.get("unchanged_runs", 0))
 
     def to_json(self) -> dict[str, Any]:
         return {
