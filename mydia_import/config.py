@@ -22,7 +22,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from mydia_import import naming
+from mydia_import import naming, tidy
 from mydia_import.clients import Cleanup
 from mydia_import.errors import ConfigError, describe_os_error
 from mydia_import.models import ConflictPolicy, TransferMode, Verify
@@ -136,6 +136,11 @@ KEYS: tuple[Key, ...] = (
     Key("import", "nfo", "nfo", "bool", False, "Carry a release's .nfo along beside its video."),
     Key("import", "ffprobe", "ffprobe", "str", "auto",
         "Tell samples by their runtime with ffprobe: auto (if on PATH), off, or the program's path."),
+    # -- tidy folders --
+    Key("downloads", "remove_emptied_folders", "remove_emptied_folders", "bool", True,
+        "After --mode move, remove a release folder left holding nothing but junk and samples."),
+    Key("downloads", "junk_extensions", "junk_extensions", "list", tidy.DEFAULT_JUNK_EXTENSIONS,
+        "Extensions of the files a release folder may hold and still count as emptied by a move."),
 )
 
 
@@ -224,6 +229,9 @@ class Settings:
     extras: str = "skip"
     nfo: bool = False
     ffprobe: str = "auto"
+    # Tidy folders; defaults as in KEYS.
+    remove_emptied_folders: bool = True
+    junk_extensions: tuple[str, ...] = tidy.DEFAULT_JUNK_EXTENSIONS
 
 
 def default_config_path() -> Path:

@@ -29,6 +29,7 @@ from mydia_import import (
     recovery,
     recycle,
     settled,
+    tidy,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
@@ -119,6 +120,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         try:
             _execute(items, context, results)
             rescan.settle(library, items, results)
+            _remove_emptied_releases(items, results, paths if request.scan else (), settings)
         finally:
             report = Report(job_id, False, results)
             interrupted = len(results) < len(items)
@@ -181,6 +183,19 @@ def _recall(paths: Sequence[Path], request: Request, settings, library, roots) -
     for downloads, walks in rescan.walks.items():
         rescan.recalled.update(settled.recall(library, downloads, walks, filter(None, roots.values())))
     return rescan
+
+
+def _remove_emptied_releases(items: list[PlannedFile | _Recalled], results: Results, scanned: Sequence[Path],
+                             settings) -> None:
+    """The release folders this run moved files out of, when only junk is left in them (tidy.py);
+    never a scanned downloads folder or the configured one."""
+    if not getattr(settings, "remove_emptied_folders", True):
+        return
+    moved = {p.candidate.release for p, r in zip(items, results, strict=False)
+             if isinstance(p, PlannedFile) and r.status is Status.IMPORTED and r.action is Action.MOVE}
+    junk = tidy.junk_extensions(getattr(settings, "junk_extensions", tidy.DEFAULT_JUNK_EXTENSIONS))
+    for release in sorted(moved):
+        tidy.remove_emptied_release(release, junk, keep=[*scanned, getattr(settings, "downloads", None)])
 
 
 def _lock_wait(request: Request, settings) -> float | None:
