@@ -136,7 +136,9 @@ KEYS: tuple[Key, ...] = (
     Key("import", "nfo", "nfo", "bool", False, "Carry a release's .nfo along beside its video."),
     Key("import", "ffprobe", "ffprobe", "str", "auto",
         "Tell samples by their runtime with ffprobe: auto (if on PATH), off, or the program's path."),
-    # -- tidy folders --
+    # -- tidy folders, small truths --
+    Key("import", "keep_mtime", "keep_mtime", "bool", True,
+        "A copy (and a move across filesystems) keeps the source's modification and access times."),
     Key("downloads", "remove_emptied_folders", "remove_emptied_folders", "bool", True,
         "After --mode move, remove a release folder left holding nothing but junk and samples."),
     Key("downloads", "junk_extensions", "junk_extensions", "list", tidy.DEFAULT_JUNK_EXTENSIONS,
@@ -229,7 +231,8 @@ class Settings:
     extras: str = "skip"
     nfo: bool = False
     ffprobe: str = "auto"
-    # Tidy folders; defaults as in KEYS.
+    # Tidy folders, small truths; defaults as in KEYS.
+    keep_mtime: bool = True
     remove_emptied_folders: bool = True
     junk_extensions: tuple[str, ...] = tidy.DEFAULT_JUNK_EXTENSIONS
 

@@ -433,7 +433,7 @@ def _place(begun: _Begun, run: _Run) -> Placed:
         return place(source, dest, run.mode, replace=p.replaces is not None and not begun.replacing,
                      temp=begun.temp, verify=run.verify, perms=run.perms, reserve=run.reserve,
                      displace=recycle.Mover(dest, begun.recycled) if begun.recycled is not None else None,
-                     on_bytes=run.listener.bytes_done)
+                     on_bytes=run.listener.bytes_done, keep_times=getattr(run.settings, "keep_mtime", True))
     except (TransferError, OSError) as error:
         if not isinstance(error, TransferError):  # anything transfer did not wrap is still the user's to act on
             error = TransferError("importing", error, source, dest)

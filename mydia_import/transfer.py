@@ -125,14 +125,15 @@ def transfer(
 def place(
     source: Path, dest: Path, mode: TransferMode, *, replace: bool = False, on_bytes: Progress | None = None,
     temp: Path | None = None, verify: Verify = Verify.SIZE, perms: Permissions | None = None, reserve: int = 0,
-    displace: Displacer | None = None,
+    displace: Displacer | None = None, keep_times: bool = True,
 ) -> Placed:
     """Put source at dest as `mode` asks.
 
     Raises TransferError; whatever the failure, the source is intact, no partial file is left at dest or at
     `temp` (the temporary name, chosen by the caller so that a journal can name it before it exists), and a
     displaced file is back. on_bytes receives the file's size in total: chunk by chunk while copying, at once
-    otherwise. `reserve` bytes must stay free on the destination's filesystem after a copy.
+    otherwise. `reserve` bytes must stay free on the destination's filesystem after a copy. keep_times: a copy
+    gets the source's modification and access times (a hardlink or a rename has them anyway).
     """
     source, dest = Path(source), Path(dest)
     progress = on_bytes or (lambda n: None)
@@ -157,9 +158,9 @@ def place(
                 action = Action.COPY  # the returned action tells the user it was copied
         if action in (Action.COPY, Action.REFLINK):
             digest = _copy(source, dest, temp, replace, displace, progress, clone=action is Action.REFLINK,
-                           verify=verify, perms=perms, reserve=reserve)
+                           verify=verify, perms=perms, reserve=reserve, keep_times=keep_times)
         elif action is Action.MOVE:
-            digest = _move(source, dest, temp, replace, displace, progress, verify, perms, reserve)
+            digest = _move(source, dest, temp, replace, displace, progress, verify, perms, reserve, keep_times)
         elif action is Action.SYMLINK:
             target = os.path.abspath(source)
             size = os.stat(target).st_size  # refuse to make a dangling link
@@ -262,7 +263,7 @@ def _place_temp(temp: Path, dest: Path, replace: bool, displace: Displacer | Non
 
 
 def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displacer | None, progress: Progress,
-          verify: Verify, perms: Permissions, reserve: int) -> str | None:
+          verify: Verify, perms: Permissions, reserve: int, keep_times: bool) -> str | None:
     size = os.stat(source).st_size
     if same_filesystem(source, dest):
         try:
@@ -280,7 +281,8 @@ def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
             progress(size)
             return None
     # Across filesystems: the complete copy is durable at dest before the source goes.
-    digest = _copy(source, dest, temp, replace, displace, progress, verify=verify, perms=perms, reserve=reserve)
+    digest = _copy(source, dest, temp, replace, displace, progress, verify=verify, perms=perms, reserve=reserve,
+                   keep_times=keep_times)
     faults.point("move-copied")
     try:
         os.unlink(source)
@@ -297,7 +299,7 @@ def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
 
 def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displacer | None, progress: Progress, *,
           clone: bool = False, verify: Verify = Verify.SIZE, perms: Permissions | None = None,
-          reserve: int = 0) -> str | None:
+          reserve: int = 0, keep_times: bool = True) -> str | None:
     digest = None
     try:
         with contextlib.ExitStack() as opened:
@@ -324,6 +326,10 @@ def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
             os.fsync(dst)
         if digest is not None:
             _check_digest(temp, digest)
+        if keep_times:
+            # After the read-back (reading may touch the atime), before the name: the file is complete at
+            # its final name with its times. Not synced again: times lost to a power cut lose no data.
+            os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
         if perms is not None:
             perms.apply_file(temp)
         faults.point("copied")

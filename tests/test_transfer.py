@@ -247,6 +247,40 @@ def test_copy_under_pyfakefs_never_hands_fake_descriptors_to_the_kernel(src, mon
     assert DEST.read_bytes() == DATA and sum(progress) == len(DATA)
 
 
+# --- times ------------------------------------------------------------------------
+
+OLD_TIMES = (1_500_000_000_000_000_000, 1_400_000_000_123_456_789)  # (atime, mtime) in ns, years ago
+
+
+@pytest.mark.parametrize("mode", [TransferMode.COPY, TransferMode.MOVE], ids=["copy", "move-across"])
+def test_a_copy_keeps_the_source_modification_and_access_times(src, two_filesystems, mode):
+    os.utime(src, ns=OLD_TIMES)
+    transfer(src, DEST, mode)
+    st = DEST.stat()
+    assert (st.st_atime_ns, st.st_mtime_ns) == OLD_TIMES
+
+
+def test_the_times_are_on_the_file_before_it_has_its_name(src, monkeypatch):
+    os.utime(src, ns=OLD_TIMES)
+    real_link = transfer_module.os.link
+    seen = []
+
+    def link(a, b, *args, **kwargs):
+        seen.append(os.stat(a).st_mtime_ns)  # the temporary file, about to get its name
+        return real_link(a, b, *args, **kwargs)
+
+    monkeypatch.setattr(transfer_module.os, "link", link)
+    transfer(src, DEST, TransferMode.COPY)
+    assert seen == [OLD_TIMES[1]]
+
+
+def test_keep_times_false_gives_the_copy_the_time_it_was_made(src):
+    os.utime(src, ns=OLD_TIMES)
+    transfer_module.place(src, DEST, TransferMode.COPY, keep_times=False)
+    assert DEST.stat().st_mtime_ns != OLD_TIMES[1]
+    assert DEST.read_bytes() == DATA
+
+
 # --- move -------------------------------------------------------------------------
 
 
