@@ -92,12 +92,18 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _devices(source: Path, dest: Path) -> tuple[int, int] | None:
+    """The devices of source and of dest's nearest existing folder; None if either cannot be read."""
+    try:
+        return os.stat(source).st_dev, os.stat(_nearest_folder(dest)).st_dev
+    except OSError:
+        return None
+
+
 def same_filesystem(source: Path, dest: Path) -> bool:
     """True when source and dest's nearest existing folder share a device; False if the source is unreadable."""
-    try:
-        return os.stat(source).st_dev == os.stat(_nearest_folder(dest)).st_dev
-    except OSError:
-        return False
+    devices = _devices(source, dest)
+    return devices is not None and devices[0] == devices[1]
 
 
 def predict_action(source: Path, dest: Path, mode: TransferMode) -> Action:
@@ -105,6 +111,23 @@ def predict_action(source: Path, dest: Path, mode: TransferMode) -> Action:
     if mode is TransferMode.AUTO:
         return Action.HARDLINK if same_filesystem(source, dest) else Action.COPY
     return Action(mode.value)
+
+
+def impossible(source: Path, dest: Path, mode: TransferMode) -> str | None:
+    """Why `mode` cannot put source at dest, when a look at both tells before trying: a hardlink
+    across filesystems (link() would fail with EXDEV). None otherwise, also when either cannot be
+    read: the transfer then says what is wrong.
+
+    Only different devices are certain: two bind mounts of one filesystem share a device and still
+    refuse link(), which the transfer finds out. Reflinks are left to the transfer too: Btrfs
+    subvolumes have devices of their own and can still share blocks."""
+    if mode is not TransferMode.HARDLINK:
+        return None
+    devices = _devices(source, dest)
+    if devices is None or devices[0] == devices[1]:
+        return None
+    return (f"hardlink impossible: {source} and {_nearest_folder(dest)} are on different filesystems; "
+            f"{_USE_COPY}, or keep downloads and library on one filesystem")
 
 
 def temp_name(dest: Path) -> Path:

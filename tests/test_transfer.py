@@ -17,6 +17,7 @@ from mydia_import.errors import TransferError
 from mydia_import.models import Action, TransferMode
 from mydia_import.transfer import (
     CHUNK,
+    impossible,
     predict_action,
     same_file,
     same_filesystem,
@@ -90,6 +91,20 @@ def test_hardlink_across_filesystems_tells_the_user_what_to_do(src, two_filesyst
     assert "--mode copy" in message and str(src) in message and str(DEST) in message
     assert caught.value.os_error is not None and caught.value.os_error.errno == errno.EXDEV
     assert not DEST.exists()
+
+
+def test_a_hardlink_across_filesystems_is_known_impossible_before_trying(src, two_filesystems):
+    why = impossible(src, DEST, TransferMode.HARDLINK)
+    assert why == (f"hardlink impossible: {src} and /library are on different filesystems; "
+                   "use --mode copy or auto, or keep downloads and library on one filesystem")
+    assert not DEST.parent.exists()  # a look, nothing made
+    for mode in (TransferMode.AUTO, TransferMode.COPY, TransferMode.MOVE, TransferMode.SYMLINK):
+        assert impossible(src, DEST, mode) is None
+
+
+def test_a_hardlink_on_one_filesystem_or_from_an_unreadable_source_is_not_called_impossible(src):
+    assert impossible(src, DEST, TransferMode.HARDLINK) is None
+    assert impossible(Path("/downloads/missing.mkv"), DEST, TransferMode.HARDLINK) is None
 
 
 def test_same_filesystem_looks_at_the_nearest_existing_folder(src, two_filesystems):

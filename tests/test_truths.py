@@ -4,10 +4,13 @@ permission, and output that is not a terminal gets one plain line per file."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from pathlib import Path
 
 import pytest
-from conftest import BB_S01E02, make_episode_release
+from conftest import BB_S01E02, make_episode_release, make_pack_release
 
 OLD_TIMES = (1_500_000_000_000_000_000, 1_400_000_000_123_456_789)  # (atime, mtime) in ns
 
@@ -33,3 +36,41 @@ def test_keep_mtime_false_leaves_the_copy_its_own_time(workspace, monkeypatch):
     os.utime(episode, ns=OLD_TIMES)
     ws.json("scan", "--mode", "copy")
     assert (ws.tv / BB_S01E02).stat().st_mtime_ns != OLD_TIMES[1]
+
+
+# --- the dry run predicts a hardlink across filesystems ----------------------------------------------
+
+
+@pytest.fixture
+def shm_downloads(tmp_path):
+    """A downloads folder on another filesystem than the library (tmpfs at /dev/shm)."""
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or not os.access(shm, os.W_OK) or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs a writable /dev/shm on another filesystem")
+    folder = shm / f"mydia-truths-{os.getpid()}-{tmp_path.name}"
+    folder.mkdir()
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_dry_run_hardlink_across_filesystems_says_what_the_real_run_does(workspace, shm_downloads):
+    ws = workspace
+    pack = make_pack_release(shm_downloads)
+    dry = ws.cli("--json", "import", str(pack.folder), "--mode", "hardlink", "--dry-run")
+    real = ws.cli("--json", "import", str(pack.folder), "--mode", "hardlink")
+    assert dry.exit_code == real.exit_code == 4, dry.stdout + real.stdout
+    planned, done = json.loads(dry.stdout)["files"], json.loads(real.stdout)["files"]
+    assert [(f["source"], f["status"], f["reason"]) for f in planned] == [
+        (f["source"], f["status"], f["reason"]) for f in done]
+    episode = next(f for f in planned if f["source"] == str(pack.episodes[1]))
+    assert episode["status"] == "failed" and episode["action"] == "none"
+    assert episode["reason"] == (f"hardlink impossible: {pack.episodes[1]} and {ws.tv} are on different "
+                                 "filesystems; use --mode copy or auto, or keep downloads and library on one "
+                                 "filesystem")
+    assert list(ws.tv.iterdir()) == []  # no folder made for a link that cannot be
+
+
+def test_auto_across_filesystems_is_still_planned_as_a_copy(workspace, shm_downloads):
+    episode = make_episode_release(shm_downloads)
+    (f,) = workspace.json("import", str(episode), "--dry-run")["files"]
+    assert f["status"] == "planned" and f["action"] in ("copy", "reflink")
