@@ -208,8 +208,7 @@ def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path, res
     elif action is Action.HARDLINK and code in _LINK_HINTS:
         reason = _LINK_HINTS[code]
     elif isinstance(err, OSError) and code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        path = Path(err.filename) if err.filename else dest
-        reading = os.path.abspath(path) == os.path.abspath(source) and code != errno.EROFS
+        path, reading = _denied(err, source, dest)
         reason = explain(err, path=path, reading=reading) or reason
     error = TransferError(_VERBS[action], reason, source, dest)
     if isinstance(cause, OSError):
@@ -217,6 +216,17 @@ def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path, res
     elif isinstance(err, _NoSpace):
         error.os_error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     return error
+
+
+def _denied(err: OSError, source: Path, dest: Path) -> tuple[Path, bool]:
+    """The path a permission error is about, and whether it was being read (else written in).
+
+    link(), symlink() and rename() name the source first and the new name second: what they lack
+    is the right to write in the new name's folder, never to read the source."""
+    if err.filename2:
+        return Path(err.filename2), False
+    path = Path(err.filename) if err.filename else dest
+    return path, os.path.abspath(path) == os.path.abspath(source) and err.errno != errno.EROFS
 
 
 def _no_space(folder: Path, need: int, free: int, reserve: int) -> str:
@@ -462,9 +472,12 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
     faults.point("linked")  # both names hold the file: a crash here loses nothing
     try:
         os.unlink(src)
-    except BaseException:
+    except BaseException as err:
         if os.path.lexists(src):
             _remove(dest)  # dest is a second name of src: nothing is lost
+        # Removing a name needs the right to write in its folder (a move out of a read-only download folder).
+        if isinstance(err, OSError) and (why := explain(err, path=src, reading=False)):
+            raise _Failed(f"{why} (when removing {src}; it was left where it was)") from err
         raise
 
 

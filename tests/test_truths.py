@@ -4,6 +4,7 @@ permission, and output that is not a terminal gets one plain line per file."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -74,3 +75,38 @@ def test_auto_across_filesystems_is_still_planned_as_a_copy(workspace, shm_downl
     episode = make_episode_release(shm_downloads)
     (f,) = workspace.json("import", str(episode), "--dry-run")["files"]
     assert f["status"] == "planned" and f["action"] in ("copy", "reflink")
+
+
+# --- permission errors name the path that lacks the permission ---------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["hardlink", "copy", "move", "symlink"])
+def test_an_unwritable_season_folder_is_named_in_every_mode(workspace, monkeypatch, mode):
+    ws = workspace
+    episode = make_episode_release(ws.downloads)
+    season = (ws.tv / BB_S01E02).parent
+    season.mkdir(parents=True)
+    os.chmod(season, 0o555)
+    # Tests run as root, whom the mode does not stop: the calls fail as the kernel fails them for
+    # another user, naming the source first and the new name second.
+    for name in ("link", "symlink"):
+        real = getattr(os, name)
+
+        def denied(a, b, *args, real=real, **kwargs):
+            if os.path.dirname(b) == str(season):
+                raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(a), None, str(b))
+            return real(a, b, *args, **kwargs)
+
+        monkeypatch.setattr(os, name, denied)
+    real_open = os.open
+
+    def open_denied(path, flags, *args, **kwargs):
+        if os.path.dirname(path) == str(season) and flags & os.O_CREAT:
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", open_denied)
+    (f,) = ws.json("scan", "--mode", mode, code=4)["files"]
+    assert f"writing in {season}" in f["reason"], f["reason"]
+    assert "reading" not in f["reason"]
+    assert episode.is_file() and list(season.iterdir()) == []
