@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BB_S01E02, make_episode_release, make_pack_release
+from conftest import BB_S01E02, KIB, make_episode_release, make_pack_release, write_file
 
 OLD_TIMES = (1_500_000_000_000_000_000, 1_400_000_000_123_456_789)  # (atime, mtime) in ns
 
@@ -110,3 +110,32 @@ def test_an_unwritable_season_folder_is_named_in_every_mode(workspace, monkeypat
     assert f"writing in {season}" in f["reason"], f["reason"]
     assert "reading" not in f["reason"]
     assert episode.is_file() and list(season.iterdir()) == []
+
+
+# --- out of a terminal: one plain line a file ------------------------------------------------------
+
+
+def test_skipped_files_are_one_plain_line_each_when_stdout_is_a_pipe(workspace):
+    ws = workspace
+    unknown = write_file(ws.downloads / ("Some.Show.Nobody.Has.Heard.Of.With.A.Long.Name." * 2 + "S01E01.mkv"),
+                         8 * KIB)
+    make_episode_release(ws.downloads)
+    result = ws.process("scan", "--mode", "copy", env={"COLUMNS": "80"})  # cron: a pipe, 80 columns
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "\x1b" not in result.stdout and "│" not in result.stdout
+    (line,) = [line for line in lines if "Nobody" in line]
+    assert line.startswith(f"skipped: {unknown}: ") and len(line) > 80
+    assert lines[-1].startswith("1 imported, 1 skipped (job ")
+
+
+def test_a_dry_run_plan_is_one_plain_line_a_file_in_a_pipe(workspace):
+    ws = workspace
+    episode = make_episode_release(ws.downloads)
+    result = ws.process("scan", "--dry-run", "--mode", "copy", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Plan (dry run: nothing was changed)",
+        f"planned (copy): {episode} -> {ws.tv / BB_S01E02}",
+        "1 planned",
+    ]
