@@ -361,8 +361,10 @@ def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
             _check_digest(temp, digest)
         if keep_times:
             # After the read-back (reading may touch the atime), before the name: the file is complete at
-            # its final name with its times. Not synced again: times lost to a power cut lose no data.
-            os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
+            # its final name with its times. Not synced again: times lost to a power cut lose no data, and
+            # a filesystem that refuses them (some network shares) is no reason to fail the copy.
+            with contextlib.suppress(OSError):
+                os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
         if perms is not None:
             perms.apply_file(temp)
         faults.point("copied")

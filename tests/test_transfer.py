@@ -289,6 +289,15 @@ def test_the_times_are_on_the_file_before_it_has_its_name(src, monkeypatch):
     assert seen == [OLD_TIMES[1]]
 
 
+def test_a_filesystem_that_refuses_the_times_still_gets_the_copy(src, monkeypatch):
+    def refused(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(transfer_module.os, "utime", refused)
+    assert transfer(src, DEST, TransferMode.COPY) is Action.COPY
+    assert DEST.read_bytes() == DATA and leftovers(DEST.parent) == []
+
+
 def test_keep_times_false_gives_the_copy_the_time_it_was_made(src):
     os.utime(src, ns=OLD_TIMES)
     transfer_module.place(src, DEST, TransferMode.COPY, keep_times=False)
