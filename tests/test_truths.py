@@ -7,8 +7,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 from conftest import BB_S01E02, KIB, make_episode_release, make_pack_release, write_file
@@ -42,21 +40,9 @@ def test_keep_mtime_false_leaves_the_copy_its_own_time(workspace, monkeypatch):
 # --- the dry run predicts a hardlink across filesystems ----------------------------------------------
 
 
-@pytest.fixture
-def shm_downloads(tmp_path):
-    """A downloads folder on another filesystem than the library (tmpfs at /dev/shm)."""
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or not os.access(shm, os.W_OK) or shm.stat().st_dev == tmp_path.stat().st_dev:
-        pytest.skip("needs a writable /dev/shm on another filesystem")
-    folder = shm / f"mydia-truths-{os.getpid()}-{tmp_path.name}"
-    folder.mkdir()
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def test_a_dry_run_hardlink_across_filesystems_says_what_the_real_run_does(workspace, shm_downloads):
+def test_a_dry_run_hardlink_across_filesystems_says_what_the_real_run_does(workspace, other_filesystem):
     ws = workspace
-    pack = make_pack_release(shm_downloads)
+    pack = make_pack_release(other_filesystem)
     dry = ws.cli("--json", "import", str(pack.folder), "--mode", "hardlink", "--dry-run")
     real = ws.cli("--json", "import", str(pack.folder), "--mode", "hardlink")
     assert dry.exit_code == real.exit_code == 4, dry.stdout + real.stdout
@@ -71,8 +57,8 @@ def test_a_dry_run_hardlink_across_filesystems_says_what_the_real_run_does(works
     assert list(ws.tv.iterdir()) == []  # no folder made for a link that cannot be
 
 
-def test_auto_across_filesystems_is_still_planned_as_a_copy(workspace, shm_downloads):
-    episode = make_episode_release(shm_downloads)
+def test_auto_across_filesystems_is_still_planned_as_a_copy(workspace, other_filesystem):
+    episode = make_episode_release(other_filesystem)
     (f,) = workspace.json("import", str(episode), "--dry-run")["files"]
     assert f["status"] == "planned" and f["action"] in ("copy", "reflink")
 
