@@ -93,6 +93,14 @@ def test_a_release_holding_only_an_nfo_and_a_sample_is_removed(fs):
     assert not RELEASE.exists() and Path("/downloads").is_dir()
 
 
+def test_a_nas_thumbnail_folder_counts_as_junk_whatever_it_holds(fs):
+    fs.create_file(RELEASE / "movie.nfo")
+    fs.create_file(RELEASE / "@eaDir" / "movie.mkv@SynoEAStream")
+    fs.create_file(RELEASE / "@eaDir" / "SYNOINDEX_MEDIA_INFO")
+    assert remove_emptied_release(RELEASE, JUNK, keep=[])
+    assert not RELEASE.exists()
+
+
 @pytest.mark.parametrize("other", ["Setup.exe", "movie.en.srt", "movie.mkv", "movie.mkv.!qB", ".hidden"])
 def test_a_release_holding_anything_else_is_left_exactly_as_it_is(fs, other):
     fs.create_file(RELEASE / "movie.nfo")
