@@ -22,7 +22,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from mydia_import import naming, quality
+from mydia_import import naming, quality, tidy
 from mydia_import.clients import Cleanup
 from mydia_import.errors import ConfigError, describe_os_error
 from mydia_import.models import ConflictPolicy, TransferMode, Verify
@@ -145,6 +145,13 @@ KEYS: tuple[Key, ...] = (
     Key("import", "upgrade_until", "upgrade_until", "quality", None,
         'Stop upgrading once a library file reaches this quality ("1080p BluRay", "2160p", "WEB-DL"); '
         "a PROPER of the same quality still replaces it. Unset: upgrade to the best there is."),
+    # -- tidy folders, small truths --
+    Key("import", "keep_mtime", "keep_mtime", "bool", True,
+        "A copy (and a move across filesystems) keeps the source's modification and access times."),
+    Key("downloads", "remove_emptied_folders", "remove_emptied_folders", "bool", True,
+        "After --mode move, remove a release folder left holding nothing but junk and samples."),
+    Key("downloads", "junk_extensions", "junk_extensions", "list", tidy.DEFAULT_JUNK_EXTENSIONS,
+        "Extensions of the files a release folder may hold and still count as emptied by a move."),
 )
 
 
@@ -238,6 +245,10 @@ class Settings:
     ffprobe: str = "auto"
     # One file per movie and episode (issue 13); defaults as in KEYS.
     upgrade_until: str | None = None
+    # Tidy folders, small truths; defaults as in KEYS.
+    keep_mtime: bool = True
+    remove_emptied_folders: bool = True
+    junk_extensions: tuple[str, ...] = tidy.DEFAULT_JUNK_EXTENSIONS
 
 
 def default_config_path() -> Path:

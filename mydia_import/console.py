@@ -2,7 +2,8 @@
 
 The only module that imports Rich. Human text goes to stderr when --json owns
 stdout; nothing but errors is printed under --quiet; in cron and hooks (stderr
-not a terminal) the progress view becomes one plain line per file.
+not a terminal) the progress view becomes one plain line per file, and so do
+the plan and the files of a summary when stdout is not a terminal.
 """
 
 from __future__ import annotations
@@ -102,9 +103,15 @@ class Ui:
         shown = report.files if (report.dry_run or self.verbose) else [
             f for f in report.files if f.status is Status.FAILED or (f.status is Status.SKIPPED and f.expected)
         ]
-        if shown:
-            title = "Plan (dry run: nothing was changed)" if report.dry_run else "Files"
-            self._files_table(title, shown)
+        if shown and not self.human.is_terminal:
+            # A pipe, a log, cron without -q: a table squeezed to 80 columns would wrap one reason
+            # over dozens of lines; one plain line a file reads and greps well.
+            if report.dry_run:
+                print(PLAN_TITLE, file=self.human.file)
+            for f in shown:
+                print(result_line(f), file=self.human.file)
+        elif shown:
+            self._files_table(PLAN_TITLE if report.dry_run else "Files", shown)
         counts = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in report.summary().items() if n)
         where = f" (job {report.job_id})" if report.job_id else ""
         same = "; unchanged since the last run" if report.unchanged_runs else ""
@@ -148,6 +155,7 @@ class Ui:
 
 # Rows of one printed table.
 TABLE_ROWS = 500
+PLAN_TITLE = "Plan (dry run: nothing was changed)"
 
 
 def _indent(text: str, prefix: str) -> str:
@@ -178,12 +186,15 @@ def _below(path: Path | None, base: Path | None) -> str:
 
 
 def result_line(result: FileResult) -> str:
-    """One plain line per file, for logs."""
+    """One plain line per file, for logs, pipes and cron."""
     source, destination = display(result.source), display(result.destination)  # one line per file, always
+    note = f" ({display(result.note)})" if result.note else ""  # an upgrade's qualities, a keep-both
     if result.status is Status.IMPORTED:
-        return f"imported ({result.action}): {source} -> {destination}"
+        return f"imported ({result.action}): {source} -> {destination}{note}"
     if result.status is Status.ALREADY_IMPORTED:
         return f"already imported: {source} -> {destination}"
+    if result.status is Status.PLANNED:
+        return f"planned ({result.action}): {source} -> {destination}{note}"
     return f"{result.status}: {source}: {display(result.reason)}"
 
 

@@ -209,7 +209,7 @@ def _classify(
         extra_folder = _extra_folder(folders, stem)
         reason = (f"an extra ({extra}), not the main video; "
                   'set [import] extras = "import" to put extras in the library\'s extras folders')
-    elif sample := _sample_evidence(folders, stem):
+    elif sample := sample_evidence(folders, stem):
         reason, expected = f"looks like a sample: {sample}", False
     elif disc := _folder_named(folders, DISC_FOLDERS):
         reason = (f"part of a disc folder ({disc}); disc structures are not imported, "
@@ -262,7 +262,7 @@ def _extra_folder(folders: tuple[str, ...], stem: str) -> str:
     return next((v for k, v in EXTRA_SUFFIXES.items() if stem.endswith(k)), "Other")
 
 
-def _sample_evidence(folders: tuple[str, ...], stem: str) -> str | None:
+def sample_evidence(folders: tuple[str, ...], stem: str) -> str | None:
     # Only a first or last word counts: "movie-sample.mkv" is a sample, "The.Sample.2020.mkv"
     # a film; runtimes would tell them apart better, but discovery reads no file.
     words = _WORDS.findall(stem.casefold())

@@ -31,6 +31,7 @@ from mydia_import import (
     retention,
     retire,
     settled,
+    tidy,
     unchanged,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
@@ -130,6 +131,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         try:
             _execute(items, execution)
             rescan.settle(library, items, results)
+            _remove_emptied_releases(items, results, paths if request.scan else (), settings)
             finished = True
         finally:
             report = _finish(request, library, job_id, results, execution, len(items), finished)
@@ -208,6 +210,19 @@ def _recall(paths: Sequence[Path], request: Request, settings, library, roots) -
     for downloads, walks in rescan.walks.items():
         rescan.recalled.update(settled.recall(library, downloads, walks, filter(None, roots.values())))
     return rescan
+
+
+def _remove_emptied_releases(items: list[PlannedFile | _Recalled], results: Results, scanned: Sequence[Path],
+                             settings) -> None:
+    """The release folders this run moved files out of, when only junk is left in them (tidy.py);
+    never a scanned downloads folder or the configured one."""
+    if not getattr(settings, "remove_emptied_folders", True):
+        return
+    moved = {p.candidate.release for p, r in zip(items, results, strict=False)
+             if isinstance(p, PlannedFile) and r.status is Status.IMPORTED and r.action is Action.MOVE}
+    junk = tidy.junk_extensions(getattr(settings, "junk_extensions", tidy.DEFAULT_JUNK_EXTENSIONS))
+    for release in sorted(moved):
+        tidy.remove_emptied_release(release, junk, keep=[*scanned, getattr(settings, "downloads", None)])
 
 
 def _lock_wait(request: Request, settings) -> float | None:
@@ -453,7 +468,7 @@ def _place(begun: _Begun, run: _Run) -> Placed:
         return place(source, dest, run.mode, replace=p.replaces is not None and not begun.replacing,
                      temp=begun.temp, verify=run.verify, perms=run.perms, reserve=run.reserve,
                      displace=recycle.Mover(dest, begun.recycled) if begun.recycled is not None else None,
-                     on_bytes=run.listener.bytes_done)
+                     on_bytes=run.listener.bytes_done, keep_times=getattr(run.settings, "keep_mtime", True))
     except (TransferError, OSError) as error:
         if not isinstance(error, TransferError):  # anything transfer did not wrap is still the user's to act on
             error = TransferError("importing", error, source, dest)

@@ -30,7 +30,7 @@ from mydia_import.models import (
     TransferMode,
 )
 from mydia_import.rivals import Rival, Rivals
-from mydia_import.transfer import predict_action, same_file
+from mydia_import.transfer import impossible, predict_action, same_file
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,17 @@ def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
     relative = destination_for(ident.match, ident.release, candidate.path.suffix, rules)
     base = PlannedFile(candidate, Status.PLANNED, root=root, release=ident.release, match=ident.match,
                        note=ident.note)
-    return decide_destination(base, root, relative, rules, stored_at)
+    return _unless_impossible(decide_destination(base, root, relative, rules, stored_at), rules.mode)
+
+
+def _unless_impossible(planned: PlannedFile, mode: TransferMode) -> PlannedFile:
+    """A transfer that could only fail (a hardlink across filesystems) fails here, before anything
+    moves: the dry run then says what the real run does, and the real run creates no folder for it.
+    Its companions follow, as for any video that is not imported."""
+    if planned.status is not Status.PLANNED or planned.destination is None:
+        return planned
+    why = impossible(planned.candidate.path, planned.destination, mode)
+    return planned if why is None else replace(planned, status=Status.FAILED, action=Action.NONE, reason=why)
 
 
 def destination_for(match: Match, release: Release | None, suffix: str, rules: Rules) -> str:

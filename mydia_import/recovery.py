@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mydia_import import recycle, retire
+from mydia_import import recycle, retire, tidy
 from mydia_import.errors import LibraryError, MydiaImportError
 from mydia_import.library.journal import DONE, FAILED, ROLLED_BACK, Entry, Identity
 from mydia_import.models import (
@@ -61,12 +61,17 @@ class Settled:
 
 
 def record_payload(p: PlannedFile, metadata: dict[str, Any] | None) -> dict[str, Any]:
-    """Everything recording needs, as JSON: written before the transfer starts."""
+    """Everything recording needs, as JSON: written before the transfer starts.
+
+    It also says which folders the transfer is about to create (the highest one missing now),
+    so that a transfer that does not stay removes them again (`_remove_made_folders`)."""
     assert p.root is not None and p.destination is not None
     match = p.match
+    made = tidy.missing_top(p.destination.parent, p.root.path)
     return {
         "root": {"id": p.root.id, "path": str(p.root.path), "type": p.root.type},
         "relative": p.destination.relative_to(p.root.path).as_posix(),
+        "made_folders": None if made is None else made.relative_to(p.root.path).as_posix(),
         "match": record_match(match),
         "release": None if p.release is None else {
             f.name: _plain(getattr(p.release, f.name)) for f in dataclasses.fields(Release)},
@@ -150,6 +155,7 @@ def roll_back(library, entry: Entry, reason: str, state: str = ROLLED_BACK) -> N
         with contextlib.suppress(OSError):
             os.unlink(entry.temp)
     restored = _restore_displaced(entry)
+    _remove_made_folders(entry)
     # Keep the recycle path only while a file is there that did not go back (the user may want it).
     left = entry.recycled is not None and os.path.lexists(entry.recycled)
     library.journal.finish(entry.id, state, reason=reason, recycled=None if restored or not left else True)
@@ -169,6 +175,7 @@ def take_back(library, entry: Entry, action: Action, reason: str) -> None:
     elif os.path.lexists(dest):
         os.unlink(dest)
     _restore_displaced(entry)
+    _remove_made_folders(entry)
     library.journal.finish(entry.id, ROLLED_BACK, reason=reason, recycled=None)
 
 
@@ -189,6 +196,18 @@ def _restore_displaced(entry: Entry) -> bool:
         return False  # another file is there: leave both for the user
     recycle.move_aside(recycled, entry.destination)
     return True
+
+
+def _remove_made_folders(entry: Entry) -> None:
+    """The library folders this transfer created, now that its file is not there, if empty."""
+    record = entry.record or {}
+    if not record.get("root"):
+        return
+    root = Path(record["root"]["path"])
+    if "made_folders" not in record:  # a journal row from before the key: any empty folder up to the root
+        tidy.remove_empty_folders(entry.destination.parent, root)
+    elif record["made_folders"] is not None:
+        tidy.remove_empty_folders(entry.destination.parent, root, top=root / record["made_folders"])
 
 
 def complete(library, entry: Entry, reason: str) -> str | None:

@@ -19,6 +19,7 @@ import errno
 import os
 from pathlib import Path
 
+from mydia_import import tidy
 from mydia_import.models import LibraryRoot, TransferMode
 
 FOLDER = ".mydia-recycle"
@@ -143,12 +144,7 @@ def _remove_empty_folders(folder: Path, base: Path | None) -> None:
     """Empty folders inside the recycle folder, up to (not including) it."""
     if base is None:
         return
-    while folder != base and folder.is_relative_to(base):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
+    tidy.remove_empty_folders(folder, base)
     if base.name == FOLDER:  # the tool's own hidden folder goes when empty; a configured one stays
         with contextlib.suppress(OSError):
             base.rmdir()

@@ -92,12 +92,18 @@ def same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _devices(source: Path, dest: Path) -> tuple[int, int] | None:
+    """The devices of source and of dest's nearest existing folder; None if either cannot be read."""
+    try:
+        return os.stat(source).st_dev, os.stat(_nearest_folder(dest)).st_dev
+    except OSError:
+        return None
+
+
 def same_filesystem(source: Path, dest: Path) -> bool:
     """True when source and dest's nearest existing folder share a device; False if the source is unreadable."""
-    try:
-        return os.stat(source).st_dev == os.stat(_nearest_folder(dest)).st_dev
-    except OSError:
-        return False
+    devices = _devices(source, dest)
+    return devices is not None and devices[0] == devices[1]
 
 
 def predict_action(source: Path, dest: Path, mode: TransferMode) -> Action:
@@ -105,6 +111,23 @@ def predict_action(source: Path, dest: Path, mode: TransferMode) -> Action:
     if mode is TransferMode.AUTO:
         return Action.HARDLINK if same_filesystem(source, dest) else Action.COPY
     return Action(mode.value)
+
+
+def impossible(source: Path, dest: Path, mode: TransferMode) -> str | None:
+    """Why `mode` cannot put source at dest, when a look at both tells before trying: a hardlink
+    across filesystems (link() would fail with EXDEV). None otherwise, also when either cannot be
+    read: the transfer then says what is wrong.
+
+    Only different devices are certain: two bind mounts of one filesystem share a device and still
+    refuse link(), which the transfer finds out. Reflinks are left to the transfer too: Btrfs
+    subvolumes have devices of their own and can still share blocks."""
+    if mode is not TransferMode.HARDLINK:
+        return None
+    devices = _devices(source, dest)
+    if devices is None or devices[0] == devices[1]:
+        return None
+    return (f"hardlink impossible: {source} and {_nearest_folder(dest)} are on different filesystems; "
+            f"{_USE_COPY}, or keep downloads and library on one filesystem")
 
 
 def temp_name(dest: Path) -> Path:
@@ -125,14 +148,15 @@ def transfer(
 def place(
     source: Path, dest: Path, mode: TransferMode, *, replace: bool = False, on_bytes: Progress | None = None,
     temp: Path | None = None, verify: Verify = Verify.SIZE, perms: Permissions | None = None, reserve: int = 0,
-    displace: Displacer | None = None,
+    displace: Displacer | None = None, keep_times: bool = True,
 ) -> Placed:
     """Put source at dest as `mode` asks.
 
     Raises TransferError; whatever the failure, the source is intact, no partial file is left at dest or at
     `temp` (the temporary name, chosen by the caller so that a journal can name it before it exists), and a
     displaced file is back. on_bytes receives the file's size in total: chunk by chunk while copying, at once
-    otherwise. `reserve` bytes must stay free on the destination's filesystem after a copy.
+    otherwise. `reserve` bytes must stay free on the destination's filesystem after a copy. keep_times: a copy
+    gets the source's modification and access times (a hardlink or a rename has them anyway).
     """
     source, dest = Path(source), Path(dest)
     progress = on_bytes or (lambda n: None)
@@ -157,9 +181,9 @@ def place(
                 action = Action.COPY  # the returned action tells the user it was copied
         if action in (Action.COPY, Action.REFLINK):
             digest = _copy(source, dest, temp, replace, displace, progress, clone=action is Action.REFLINK,
-                           verify=verify, perms=perms, reserve=reserve)
+                           verify=verify, perms=perms, reserve=reserve, keep_times=keep_times)
         elif action is Action.MOVE:
-            digest = _move(source, dest, temp, replace, displace, progress, verify, perms, reserve)
+            digest = _move(source, dest, temp, replace, displace, progress, verify, perms, reserve, keep_times)
         elif action is Action.SYMLINK:
             target = os.path.abspath(source)
             size = os.stat(target).st_size  # refuse to make a dangling link
@@ -184,8 +208,7 @@ def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path, res
     elif action is Action.HARDLINK and code in _LINK_HINTS:
         reason = _LINK_HINTS[code]
     elif isinstance(err, OSError) and code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        path = Path(err.filename) if err.filename else dest
-        reading = os.path.abspath(path) == os.path.abspath(source) and code != errno.EROFS
+        path, reading = _denied(err, source, dest)
         reason = explain(err, path=path, reading=reading) or reason
     error = TransferError(_VERBS[action], reason, source, dest)
     if isinstance(cause, OSError):
@@ -193,6 +216,17 @@ def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path, res
     elif isinstance(err, _NoSpace):
         error.os_error = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
     return error
+
+
+def _denied(err: OSError, source: Path, dest: Path) -> tuple[Path, bool]:
+    """The path a permission error is about, and whether it was being read (else written in).
+
+    link(), symlink() and rename() name the source first and the new name second: what they lack
+    is the right to write in the new name's folder, never to read the source."""
+    if err.filename2:
+        return Path(err.filename2), False
+    path = Path(err.filename) if err.filename else dest
+    return path, os.path.abspath(path) == os.path.abspath(source) and err.errno != errno.EROFS
 
 
 def _no_space(folder: Path, need: int, free: int, reserve: int) -> str:
@@ -262,7 +296,7 @@ def _place_temp(temp: Path, dest: Path, replace: bool, displace: Displacer | Non
 
 
 def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displacer | None, progress: Progress,
-          verify: Verify, perms: Permissions, reserve: int) -> str | None:
+          verify: Verify, perms: Permissions, reserve: int, keep_times: bool) -> str | None:
     size = os.stat(source).st_size
     if same_filesystem(source, dest):
         try:
@@ -280,7 +314,8 @@ def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
             progress(size)
             return None
     # Across filesystems: the complete copy is durable at dest before the source goes.
-    digest = _copy(source, dest, temp, replace, displace, progress, verify=verify, perms=perms, reserve=reserve)
+    digest = _copy(source, dest, temp, replace, displace, progress, verify=verify, perms=perms, reserve=reserve,
+                   keep_times=keep_times)
     faults.point("move-copied")
     try:
         os.unlink(source)
@@ -297,7 +332,7 @@ def _move(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
 
 def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displacer | None, progress: Progress, *,
           clone: bool = False, verify: Verify = Verify.SIZE, perms: Permissions | None = None,
-          reserve: int = 0) -> str | None:
+          reserve: int = 0, keep_times: bool = True) -> str | None:
     digest = None
     try:
         with contextlib.ExitStack() as opened:
@@ -324,6 +359,12 @@ def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
             os.fsync(dst)
         if digest is not None:
             _check_digest(temp, digest)
+        if keep_times:
+            # After the read-back (reading may touch the atime), before the name: the file is complete at
+            # its final name with its times. Not synced again: times lost to a power cut lose no data, and
+            # a filesystem that refuses them (some network shares) is no reason to fail the copy.
+            with contextlib.suppress(OSError):
+                os.utime(temp, ns=(before.st_atime_ns, before.st_mtime_ns))
         if perms is not None:
             perms.apply_file(temp)
         faults.point("copied")
@@ -433,9 +474,12 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
     faults.point("linked")  # both names hold the file: a crash here loses nothing
     try:
         os.unlink(src)
-    except BaseException:
+    except BaseException as err:
         if os.path.lexists(src):
             _remove(dest)  # dest is a second name of src: nothing is lost
+        # Removing a name needs the right to write in its folder (a move out of a read-only download folder).
+        if isinstance(err, OSError) and (why := explain(err, path=src, reading=False)):
+            raise _Failed(f"{why} (when removing {src}; it was left where it was)") from err
         raise
 
 

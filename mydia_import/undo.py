@@ -3,7 +3,8 @@
 Undo reverses one import job from its journal (library/journal.py): what the
 job moved goes back to its source, what it linked or copied is removed, what
 it replaced comes back from the recycle folder, its media_files rows go (or
-become again what they were), and the job is forgotten. It checks everything
+become again what they were), the folders it made go when empty, and the
+job is forgotten. It checks everything
 first and touches nothing unless every step is safe: it refuses when a
 library file changed since the job made it, when a later job replaced it,
 when removing a copy would delete the only one (its source is gone), or when
@@ -162,22 +163,8 @@ def undo(library, plan: UndoPlan) -> list[Step]:
                 else:
                     library.delete_file(entry.media_file_id)
             library.journal.delete_entry(entry.id)
-        _remove_empty_folders(entry)
     library.delete_job(plan.job_id)
     return plan.steps
-
-
-def _remove_empty_folders(entry: Entry) -> None:
-    """The folders the job created for its files, when nothing else is in them now."""
-    record = entry.record or {}
-    root = Path(record["root"]["path"]) if record.get("root") else None
-    folder = entry.destination.parent
-    while root is not None and folder != root and folder.is_relative_to(root):
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
 
 
 # --- retry ---------------------------------------------------------------------------------------

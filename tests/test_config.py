@@ -211,8 +211,8 @@ def test_invalid_toml_names_the_file_and_the_parser_message(tmp_path: Path) -> N
 def test_unknown_key_lists_the_known_keys_of_its_section(tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", '[import]\nmoed = "copy"\n')
     assert message(path) == (f"config file {path}: unknown key [import] moed; "
-                             "known keys in [import]: conflict, extras, ffprobe, lock_wait, min_age, min_free_mb, "
-                             "mode, nfo, sample_ratio, upgrade_until, verify")
+                             "known keys in [import]: conflict, extras, ffprobe, keep_mtime, lock_wait, min_age, "
+                             "min_free_mb, mode, nfo, sample_ratio, upgrade_until, verify")
 
 
 def test_unknown_section_lists_the_known_sections(tmp_path: Path) -> None:
@@ -292,7 +292,7 @@ def test_invalid_env_value_names_the_variable() -> None:
 def test_env_unknown_key_in_a_known_section_is_an_error() -> None:
     assert message(env={"MYDIA_IMPORT_IMPORT_MOED": "copy"}) == (
         "environment variable MYDIA_IMPORT_IMPORT_MOED: unknown key [import] moed; "
-        "known keys in [import]: conflict, extras, ffprobe, lock_wait, min_age, min_free_mb, mode, nfo, "
+        "known keys in [import]: conflict, extras, ffprobe, keep_mtime, lock_wait, min_age, min_free_mb, mode, nfo, "
         "sample_ratio, upgrade_until, verify"
     )
 

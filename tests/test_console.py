@@ -172,14 +172,20 @@ def test_quiet_and_json_give_no_progress_output(flags):
 # --- Ui.report -----------------------------------------------------------------------------
 
 
-def report_text(report: Report, **flags) -> tuple[str, str]:
+def report_text(report: Report, *, terminal: bool = False, **flags) -> tuple[str, str]:
+    """What Ui.report prints; terminal: stdout is a (pretend) terminal, else a pipe or a file."""
     stdout, stderr = io.StringIO(), io.StringIO()
-    Ui(stdout=stdout, stderr=stderr, **flags).report(report)
+    ui = Ui(stdout=stdout, stderr=stderr, **flags)
+    if terminal:
+        ui.out = Console(file=stdout, force_terminal=True, width=200, highlight=False, soft_wrap=True,
+                         color_system=None)
+    ui.report(report)
     return stdout.getvalue(), stderr.getvalue()
 
 
-def test_report_of_a_dry_run_prints_the_plan_table():
-    out, err = report_text(Report(None, True, (PLANNED, SKIPPED)))
+def test_report_of_a_dry_run_prints_the_plan_table_in_a_terminal():
+    out, err = report_text(Report(None, True, (PLANNED, SKIPPED)), terminal=True)
+    assert "│" in out  # a table
     assert err == ""
     assert "Plan (dry run: nothing was changed)" in out
     planned_row = next(line for line in out.splitlines() if "a.mkv" in line)
@@ -191,8 +197,31 @@ def test_report_of_a_dry_run_prints_the_plan_table():
     assert "job" not in out.rstrip().splitlines()[-1]
 
 
+def test_out_of_a_terminal_the_plan_is_one_plain_line_a_file():
+    out, err = report_text(Report(None, True, (PLANNED, SKIPPED)))
+    assert err == "" and "\x1b" not in out and "│" not in out
+    assert out.splitlines() == [
+        "Plan (dry run: nothing was changed)",
+        "planned (hardlink): /dl/a.mkv -> /lib/Inception (2010)/Inception (2010).mkv",
+        "skipped: /dl/sample.mkv: looks like a sample: its name says sample",
+        "1 planned, 1 skipped",
+    ]
+
+
+def test_out_of_a_terminal_a_long_reason_stays_on_its_one_line_whatever_the_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")  # what cron and pipes get
+    reason = "an unmatched name: " + "the title is nowhere in the library " * 10
+    long = replace(SKIPPED, source=Path("/dl/" + "Some.Long.Release.Name." * 4 + "mkv"), reason=reason)
+    out, _ = report_text(Report("job-1", False, (long, FAILED)))
+    assert out.splitlines() == [
+        f"skipped: {long.source}: {reason}",
+        f"failed: {FAILED.source}: {FAILED.reason}",
+        "1 skipped, 1 failed (job job-1)",
+    ]
+
+
 def test_report_of_a_real_run_is_a_summary_with_the_problem_files():
-    out, err = report_text(Report("job-1", False, (IMPORTED, SKIPPED, FAILED)))
+    out, err = report_text(Report("job-1", False, (IMPORTED, SKIPPED, FAILED)), terminal=True)
     assert err == ""
     assert "dry run" not in out
     assert "/dl/a.mkv" not in out and "a.mkv" not in out.replace("sample.mkv", "")  # imported: summary only
@@ -234,7 +263,7 @@ def test_the_json_report_is_written_exactly_as_the_whole_document_would_be(files
 def test_a_big_plan_is_printed_a_few_hundred_rows_a_table_with_one_header_and_one_caption(monkeypatch):
     monkeypatch.setattr(console, "TABLE_ROWS", 2)
     files = tuple(replace(PLANNED, source=Path(f"/dl/file{i}.mkv")) for i in range(5))
-    out, _ = report_text(Report(None, True, files))
+    out, _ = report_text(Report(None, True, files), terminal=True)
     assert all(f"file{i}.mkv" in out for i in range(5))
     assert out.count("Plan (dry run") == 1 and out.count("source") == 1 and out.count("from /dl") == 1
     assert out.rstrip().splitlines()[-1] == "5 planned"

@@ -838,18 +838,6 @@ def test_a_file_named_twice_in_one_run_is_imported_once(workspace, overlap):
     assert ws.count("media_files") == (1 if overlap == "same file twice" else 3)
 
 
-@pytest.fixture
-def other_filesystem(tmp_path):
-    """A downloads folder on another filesystem than tmp_path (tmpfs at /dev/shm)."""
-    shm = Path("/dev/shm")
-    if not shm.is_dir() or not os.access(shm, os.W_OK) or shm.stat().st_dev == tmp_path.stat().st_dev:
-        pytest.skip("needs a writable /dev/shm on another filesystem")
-    folder = shm / f"mydia-e2e-{os.getpid()}-{tmp_path.name}"
-    folder.mkdir()
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_auto_mode_copies_across_filesystems_and_says_so(workspace, other_filesystem):
     ws = workspace
     episode = make_episode_release(other_filesystem)

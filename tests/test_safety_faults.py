@@ -240,6 +240,43 @@ def test_an_unwritable_library_folder_names_the_folder_the_user_and_the_remedy(s
     assert SRC.read_bytes() == DATA and list(DEST.parent.iterdir()) == []
 
 
+def kernel_denied(name: str, folder: Path):
+    """os.link or os.symlink failing with EACCES into `folder` as the kernel words it: the source
+    first, the new name second (pyfakefs names the folder instead)."""
+    real = getattr(transfer_module.os, name)
+
+    def fake(a, b, *args, **kwargs):
+        if os.path.dirname(b) == str(folder):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(a), None, str(b))
+        return real(a, b, *args, **kwargs)
+
+    return fake
+
+
+@pytest.mark.parametrize("mode,call", [(TransferMode.HARDLINK, "link"), (TransferMode.SYMLINK, "symlink"),
+                                       (TransferMode.MOVE, "link")], ids=["hardlink", "symlink", "move"])
+def test_a_link_into_an_unwritable_folder_names_the_folder_not_the_source(src, fs, monkeypatch, mode, call):
+    fs.create_dir(DEST.parent)
+    monkeypatch.setattr(transfer_module.os, call, kernel_denied(call, DEST.parent))
+    with pytest.raises(TransferError) as caught:
+        place(SRC, DEST, mode, temp=TEMP)
+    message = str(caught.value)
+    assert f"permission denied for {running_as()} writing in {DEST.parent}" in message
+    assert "reading" not in message and "give that user write permission there" in message
+    assert_nothing_lost()
+
+
+def test_a_move_out_of_an_unwritable_download_folder_names_that_folder(src, monkeypatch):
+    only_the_source = lambda path: str(path) == str(SRC)  # noqa: E731
+    monkeypatch.setattr(transfer_module.os, "unlink", failing("unlink", errno.EACCES, when=only_the_source))
+    with pytest.raises(TransferError) as caught:
+        place(SRC, DEST, TransferMode.MOVE, temp=TEMP)
+    message = str(caught.value)
+    assert f"writing in {SRC.parent}" in message and f"when removing {SRC}" in message
+    assert "reading" not in message
+    assert_nothing_lost()
+
+
 # --- disk space -------------------------------------------------------------------------------
 
 

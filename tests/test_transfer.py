@@ -17,6 +17,7 @@ from mydia_import.errors import TransferError
 from mydia_import.models import Action, TransferMode
 from mydia_import.transfer import (
     CHUNK,
+    impossible,
     predict_action,
     same_file,
     same_filesystem,
@@ -90,6 +91,20 @@ def test_hardlink_across_filesystems_tells_the_user_what_to_do(src, two_filesyst
     assert "--mode copy" in message and str(src) in message and str(DEST) in message
     assert caught.value.os_error is not None and caught.value.os_error.errno == errno.EXDEV
     assert not DEST.exists()
+
+
+def test_a_hardlink_across_filesystems_is_known_impossible_before_trying(src, two_filesystems):
+    why = impossible(src, DEST, TransferMode.HARDLINK)
+    assert why == (f"hardlink impossible: {src} and /library are on different filesystems; "
+                   "use --mode copy or auto, or keep downloads and library on one filesystem")
+    assert not DEST.parent.exists()  # a look, nothing made
+    for mode in (TransferMode.AUTO, TransferMode.COPY, TransferMode.MOVE, TransferMode.SYMLINK):
+        assert impossible(src, DEST, mode) is None
+
+
+def test_a_hardlink_on_one_filesystem_or_from_an_unreadable_source_is_not_called_impossible(src):
+    assert impossible(src, DEST, TransferMode.HARDLINK) is None
+    assert impossible(Path("/downloads/missing.mkv"), DEST, TransferMode.HARDLINK) is None
 
 
 def test_same_filesystem_looks_at_the_nearest_existing_folder(src, two_filesystems):
@@ -245,6 +260,49 @@ def test_copy_under_pyfakefs_never_hands_fake_descriptors_to_the_kernel(src, mon
     progress: list[int] = []
     transfer(src, DEST, TransferMode.COPY, on_bytes=progress.append)
     assert DEST.read_bytes() == DATA and sum(progress) == len(DATA)
+
+
+# --- times ------------------------------------------------------------------------
+
+OLD_TIMES = (1_500_000_000_000_000_000, 1_400_000_000_123_456_789)  # (atime, mtime) in ns, years ago
+
+
+@pytest.mark.parametrize("mode", [TransferMode.COPY, TransferMode.MOVE], ids=["copy", "move-across"])
+def test_a_copy_keeps_the_source_modification_and_access_times(src, two_filesystems, mode):
+    os.utime(src, ns=OLD_TIMES)
+    transfer(src, DEST, mode)
+    st = DEST.stat()
+    assert (st.st_atime_ns, st.st_mtime_ns) == OLD_TIMES
+
+
+def test_the_times_are_on_the_file_before_it_has_its_name(src, monkeypatch):
+    os.utime(src, ns=OLD_TIMES)
+    real_link = transfer_module.os.link
+    seen = []
+
+    def link(a, b, *args, **kwargs):
+        seen.append(os.stat(a).st_mtime_ns)  # the temporary file, about to get its name
+        return real_link(a, b, *args, **kwargs)
+
+    monkeypatch.setattr(transfer_module.os, "link", link)
+    transfer(src, DEST, TransferMode.COPY)
+    assert seen == [OLD_TIMES[1]]
+
+
+def test_a_filesystem_that_refuses_the_times_still_gets_the_copy(src, monkeypatch):
+    def refused(*args, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(transfer_module.os, "utime", refused)
+    assert transfer(src, DEST, TransferMode.COPY) is Action.COPY
+    assert DEST.read_bytes() == DATA and leftovers(DEST.parent) == []
+
+
+def test_keep_times_false_gives_the_copy_the_time_it_was_made(src):
+    os.utime(src, ns=OLD_TIMES)
+    transfer_module.place(src, DEST, TransferMode.COPY, keep_times=False)
+    assert DEST.stat().st_mtime_ns != OLD_TIMES[1]
+    assert DEST.read_bytes() == DATA
 
 
 # --- move -------------------------------------------------------------------------
