@@ -36,6 +36,7 @@ class Claims:
         self._holders: dict[str, tuple] = {}
         self._items: dict[str, tuple] | None = {} if one_per_item else None
         self._beaten: dict[str, str] = {}  # a video that lost a movie or episode: the source that won it
+        self._retired: dict[str, str] = {}  # a library file a planned one replaces: that one's source
         self._reasons: dict[tuple[str, bool], str] = {}  # why the others aimed at it are not imported
         self._videos: dict[str, tuple[str, str]] = {}  # companion's source: its video's source, destination
         self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
@@ -60,8 +61,12 @@ class Claims:
                 self._holders[destination] = entry
             if video is not None:
                 self._videos[source] = (str(video.candidate.path), str(video.destination))
-            elif self._items is not None and _is_main_video(p):
+            elif self._items is not None and p.status is Status.PLANNED and _is_main_video(p):
+                # Files already in the library are no rivals of each other (keep-both put them
+                # there): only new files claim their movie or episodes.
                 self._claim_items(p, entry)
+            for old in p.retires:
+                self._retired.setdefault(str(old), source)
 
     def _claim_items(self, p: PlannedFile, entry: tuple) -> None:
         """One video per movie (part) and per episode: of two, the one not preferred is beaten
@@ -113,6 +118,8 @@ class Claims:
         if holder != source:
             return self._reason(destination, holder, replaced,
                                 f"goes to the same destination ({os.path.basename(destination)})")
+        if replaced and destination in self._retired:
+            return self._reason(destination, self._retired[destination], replaced, "")
         winner = self._beaten.get(source)
         if winner is not None:
             return self._reason(winner, winner, replaced, "is a better copy of the same movie or episode")

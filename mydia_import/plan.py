@@ -89,9 +89,9 @@ def against_rivals(p: PlannedFile, rivals: Sequence[Rival], rules: Rules) -> Pla
             return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,
                            reason=f"{label} is in {r.name()} with {lost}; replacing it would leave {lost} "
                                   "without a video, so it stays (import a release that holds them all)")
-    new = quality.of_release(p.release, p.candidate.size)
-    verdicts = [quality.judge(new, r.quality, rules.upgrade_until) for r in rivals]
-    if policy is ConflictPolicy.UPGRADE:
+    if policy is ConflictPolicy.UPGRADE:  # better than each of them, or nothing
+        new = quality.of_release(p.release, p.candidate.size)
+        verdicts = [quality.judge(new, r.quality, rules.upgrade_until) for r in rivals]
         for r, verdict in zip(rivals, verdicts, strict=True):
             if not verdict.better:
                 return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,

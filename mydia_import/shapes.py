@@ -312,6 +312,8 @@ def _trailing_numbers(text: str) -> list[Shape]:
                   r"(?=[._-](?:\d{3,4}[pi]|[a-z])|$)", text, re.IGNORECASE)
     if not m or int(m["n"]) in (480, 576, 720, 1080, 2160):
         return []
+    if re.search(r"(?i)(?:^|[^a-z])[hx]$", text[:m.start()]):
+        return []  # "H.264", "x.265": a codec, not season 2 episode 64
     n = m["n"]
     if len(n) == 5:  # 10708: season 1, episodes 07 and 08
         season, episodes = int(n[0]), (int(n[1:3]), int(n[3:5]))

@@ -259,11 +259,9 @@ def test_an_already_imported_file_that_a_better_one_retires_is_reported_replaced
                                                                     "a better release")
 
 
-def test_an_already_imported_file_wins_over_a_new_one_that_does_not_replace_it():
-    old = worse(dest=MKV, status=Status.ALREADY_IMPORTED)
-    new = better(dest=MP4)
-    result = settled([[new], [old]])
-    assert result[1] == old and result[0].status is Status.SKIPPED
+def test_two_files_already_in_the_library_for_one_movie_are_left_alone():
+    old, other = worse(dest=MKV, status=Status.ALREADY_IMPORTED), better(dest=MP4, status=Status.ALREADY_IMPORTED)
+    assert settled([[old], [other]]) == [old, other]  # put there side by side by keep-both: nothing to decide
 
 
 def test_a_double_episode_beaten_on_one_episode_is_not_imported_nor_its_subtitle():

@@ -209,3 +209,9 @@ def test_helpers():
     assert title_text("[Group] Show_Name - ") == "Show Name"
     assert title_text("221208 Show Name ") == "Show Name"
     assert title_text("[Group][Title Here][") == "Title Here"
+
+
+@pytest.mark.parametrize("codec", ["H.264", "H.265", "h.264", "x.264", "X.265", "DD5.1.H.264", "DDP5.1.H.265"])
+def test_a_codec_written_with_a_dot_is_no_episode_number(codec):
+    name = f"The.Office.US.S02.720p.WEB-DL.{codec}-NTb"
+    assert not [s for s in shapes(name) if s.pattern == "103"], shapes(name)
