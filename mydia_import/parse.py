@@ -46,13 +46,18 @@ class Cache(Protocol):
 
 
 def guessit_version() -> str:
-    """'guessit 4.4.0': part of the parse cache's key, so an upgrade parses names anew."""
+    """The parser's whole identity: 'guessit 4.4.0 / rebulk 6.0.1 patched'. Part of the parse
+    cache's key, so an upgrade of either, or the speed-ups turned on or off, parses names anew."""
     from importlib.metadata import PackageNotFoundError, version
 
+    from mydia_import import rebulk_speed
+
     try:
-        return f"guessit {version('guessit')}"
+        guessit = version("guessit")
     except PackageNotFoundError:
-        return "guessit ?"
+        guessit = "?"
+    patched, _ = rebulk_speed.state()
+    return f"guessit {guessit} / rebulk {rebulk_speed.rebulk_version()} {'patched' if patched else 'plain'}"
 
 
 # Properties guessit looks for that no Release field comes from and whose search changes no

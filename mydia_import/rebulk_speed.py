@@ -4,7 +4,8 @@ guessit spends most of a name inside rebulk, and part of that redoes work whose 
 changes between names: ordering the rules, gathering them, sorting matches through a Python
 `__lt__`. `install()` replaces a few rebulk methods with equivalents that skip that work (guessit
 itself monkeypatches rebulk the same way, guessit/monkeypatch.py). Each patch was read against
-the rebulk versions in `CHECKED` and applies to no other: a later rebulk runs as it comes.
+the exact rebulk releases in `CHECKED` and applies to no other, not even a later 6.0.x: any other
+rebulk runs as it comes (slower, never wrong), and `-v` says so once (`state()`).
 `MYDIA_IMPORT_PLAIN_GUESSIT=1` turns the patches off. tests/test_rebulk_speed.py checks that
 guessit's whole output stays the same.
 """
@@ -12,15 +13,13 @@ guessit's whole output stays the same.
 from __future__ import annotations
 
 import os
-import re
 import threading
 from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
-# The rebulk versions whose source the patches were checked against: from the first up to,
-# not including, the second.
-CHECKED = ((6, 0, 1), (6, 1, 0))
+# The rebulk releases whose source the patches were read against.
+CHECKED = frozenset({"6.0.1"})
 ENV = "MYDIA_IMPORT_PLAIN_GUESSIT"
 _CACHE_MAX = 64  # rule lists kept per cache; guessit uses a handful (one per set of options)
 
@@ -40,19 +39,36 @@ def install() -> bool:
         from rebulk import __version__ as about
 
         if not checked(about.__version__):
-            return False
+            return False  # the installed rebulk is not one the patches were read against
         _patch()
         _installed = True
         return True
 
 
 def checked(version: str) -> bool:
-    """Whether the patches were checked against this rebulk version ("6.0.1")."""
-    found = re.match(r"(\d+)\.(\d+)(?:\.(\d+))?", version)
-    if found is None:
-        return False
-    numbers = tuple(int(n or 0) for n in found.groups())
-    return CHECKED[0] <= numbers < CHECKED[1]
+    """Whether the patches were read against this rebulk release ("6.0.1")."""
+    return version in CHECKED
+
+
+def state() -> tuple[bool, str]:
+    """Whether `install()` patches (or patched) rebulk, and in words why not; read without
+    importing rebulk, for the parse cache's key and for `-v`."""
+    if os.environ.get(ENV, "") not in ("", "0"):
+        return False, f"guessit runs on plain rebulk ({ENV} is set)"
+    version = rebulk_version()
+    if not checked(version):
+        return False, (f"guessit runs on plain rebulk, slower: rebulk {version} is not a release the speed-ups "
+                       f"were read against ({', '.join(sorted(CHECKED))})")
+    return True, f"guessit runs on rebulk {version} with the speed-ups"
+
+
+def rebulk_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rebulk")
+    except PackageNotFoundError:
+        return "?"
 
 
 def _patch() -> None:

@@ -170,3 +170,38 @@ def test_every_local_link_in_the_docs_points_to_an_existing_file_and_heading() -
             elif anchor and target.suffix == ".md" and anchor not in _anchors(target):
                 broken.append(f"{page.relative_to(DOCS)} -> {target.name}#{anchor}")
     assert not broken, f"broken links: {broken}"
+
+
+def _complete_file() -> dict[tuple[str, str], str | None]:
+    """The "A complete file" example of config.md: (section, key) -> the value's TOML text, or None
+    for a key shown commented out (unset by default)."""
+    text = CONFIG_PAGE.read_text(encoding="utf-8")
+    block = text[text.index("```toml", text.index("## A complete file")) + 7:]
+    block = block[:block.index("```")]
+    found: dict[tuple[str, str], str | None] = {}
+    section = ""
+    for line in block.splitlines():
+        if m := re.match(r"\[(\w+)\]", line):
+            section = m[1]
+        elif m := re.match(r"(#\s*)?(\w+) = (.*)", line):
+            found[(section, m[2])] = None if m[1] else m[3]
+    return found
+
+
+def test_the_complete_config_file_in_the_docs_shows_every_key_and_nothing_else():
+    documented = set(_complete_file())
+    declared = {(key.section, key.name) for key in KEYS}
+    assert documented - declared == set(), "config.md's complete file shows keys the tool does not know"
+    assert declared - documented == set(), "config.md's complete file lacks keys"
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if k.default is not None and not callable(k.default)],
+                         ids=lambda key: key.dotted)
+def test_the_complete_config_file_in_the_docs_gives_each_default(key):
+    import tomllib
+
+    from mydia_import.config import _plain
+
+    value = _complete_file().get((key.section, key.name))
+    assert value is not None, f"[{key.section}] {key.name} is commented out but has a default"
+    assert tomllib.loads(f"v = {value}")["v"] == _plain(key.default)

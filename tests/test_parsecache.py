@@ -66,6 +66,16 @@ def test_the_key_holds_guessits_version(tmp_path):
     assert guessit_version().startswith("guessit ")
 
 
+def test_the_parse_cache_key_holds_guessit_rebulk_and_whether_rebulk_is_patched(monkeypatch):
+    from mydia_import import rebulk_speed
+
+    monkeypatch.delenv(rebulk_speed.ENV, raising=False)
+    patched = guessit_version()
+    assert f"/ rebulk {rebulk_speed.rebulk_version()} " in patched
+    monkeypatch.setenv(rebulk_speed.ENV, "1")
+    assert guessit_version() == patched.rsplit(" ", 1)[0] + " plain"
+
+
 def test_a_read_only_cache_writes_nothing(tmp_path):
     with Library.open(tmp_path / "library.db") as library:
         Counting(library.parse_cache(writable=False)).parse("Inception.2010.mkv")

@@ -130,11 +130,29 @@ def test_install_is_idempotent(monkeypatch):
 
 
 @pytest.mark.parametrize(("version", "checked"), [
-    ("6.0.1", True), ("6.0.9", True), ("6.0.0", False), ("6.1.0", False), ("7.0", False), ("5.9.9", False),
-    ("dev", False),
+    ("6.0.1", True), ("6.0.9", False), ("6.0.2", False), ("6.0.0", False), ("6.1.0", False), ("7.0", False),
+    ("5.9.9", False), ("dev", False),
 ])
-def test_only_the_checked_rebulk_versions_are_patched(version, checked):
+def test_only_the_rebulk_releases_the_patches_were_read_against_are_patched(version, checked):
     assert rebulk_speed.checked(version) is checked
+
+
+def test_the_state_says_why_the_patches_are_off(monkeypatch):
+    monkeypatch.setenv(rebulk_speed.ENV, "1")
+    assert rebulk_speed.state() == (False, f"guessit runs on plain rebulk ({rebulk_speed.ENV} is set)")
+    monkeypatch.delenv(rebulk_speed.ENV)
+    monkeypatch.setattr(rebulk_speed, "rebulk_version", lambda: "6.0.2")
+    patched, why = rebulk_speed.state()
+    assert not patched and "rebulk 6.0.2 is not a release the speed-ups were read against (6.0.1)" in why
+
+
+def test_verbose_runs_say_once_that_guessit_runs_without_the_speed_ups(workspace, monkeypatch):
+    monkeypatch.setenv(rebulk_speed.ENV, "1")
+    result = workspace.cli("-v", "identify", "Inception.2010.1080p.BluRay.x264-GRP.mkv")
+    assert result.exit_code == 0
+    assert result.output.count("note: guessit runs on plain rebulk") == 1
+    monkeypatch.delenv(rebulk_speed.ENV)
+    assert "plain rebulk" not in workspace.cli("-v", "identify", "Inception.2010.mkv").output
 
 
 def _patched_in_a_worker(names: list[str]) -> list[str]:

@@ -40,8 +40,10 @@ def main() -> None:
         _load_app()(prog_name="mydia-import")
     except MydiaImportError as error:
         fail(error.message, error.exit_code)
-    except KeyboardInterrupt:
-        fail("interrupted; files already imported are complete and recorded, nothing is half-written", 130)
+    except KeyboardInterrupt:  # before a command runs (while loading); a command's is the group's
+        from mydia_import.cli._app import INTERRUPTED
+
+        fail(INTERRUPTED, 130)
 
 
 def fail(message: str, code: int) -> None:

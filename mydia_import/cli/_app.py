@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+import types
+import typing
 from dataclasses import dataclass, field
-from pathlib import Path
+from enum import Enum
+from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +19,12 @@ from mydia_import.errors import MydiaImportError
 
 
 class _Group(TyperGroup):
-    """Turns the tool's own errors into one line and the documented exit code."""
+    """Turns the tool's own errors into one line and the documented exit code, and names every
+    placeholder of the help in words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _name_placeholders(self)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -27,6 +35,48 @@ class _Group(TyperGroup):
             if env.json_mode:
                 env.ui().emit_json({"error": error.message, "exit_code": error.exit_code})
             raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            # Typer would print "Aborted!" and exit 1; a script must be able to tell Ctrl-C.
+            env = ctx.obj if isinstance(ctx.obj, Env) else Env(json_mode="--json" in sys.argv)
+            env.ui().error(INTERRUPTED)
+            if env.json_mode:
+                env.ui().emit_json({"error": INTERRUPTED, "exit_code": 130})
+            raise typer.Exit(130) from None
+
+
+INTERRUPTED = "interrupted; files already imported are complete and recorded, nothing is half-written"
+
+
+def _name_placeholders(command: Any) -> None:
+    """A placeholder in words for every value a command takes (`PATH`, `JOB`, `N`, `a|b`), where
+    the command does not name one: Typer would show Python's types (`<list[Path]>`, `{paths}`)."""
+    for sub in getattr(command, "commands", {}).values():
+        _name_placeholders(sub)
+    for param in getattr(command, "params", ()):
+        if param.metavar is None and not getattr(param, "is_flag", False):
+            param.metavar = _placeholder(param)
+        if param.param_type_name == "argument":
+            # Typer adds the Python type to an argument's help ("PATHS <list[Path]>") and braces to
+            # its usage ("{PATHS}..."): the name says enough. Instance attributes, so a Typer without
+            # these methods is simply left as it is.
+            param.display_type_rich = lambda ctx: None
+            usage = param.metavar if param.required else f"[{param.metavar}]"
+            param._usage_display_name = lambda usage=usage, many=param.nargs != 1: usage + ("..." if many else "")
+
+
+def _placeholder(param: Any) -> str:
+    kind = getattr(getattr(param, "type_descriptor", None), "annotation", str)
+    while typing.get_origin(kind) in (list, tuple, typing.Union, types.UnionType):  # list[Path], X | None
+        kind = next(a for a in typing.get_args(kind) if a is not type(None))
+    if param.param_type_name == "argument":
+        return param.name.upper()
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return "|".join(str(member.value) for member in kind)
+    if kind is int:
+        return "N"
+    if isinstance(kind, type) and issubclass(kind, PurePath):
+        return "PATH"
+    return param.opts[0].lstrip("-").split("-")[-1].upper()  # --imdb-id: ID, --alias: ALIAS
 
 
 app = typer.Typer(

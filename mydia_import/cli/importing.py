@@ -85,6 +85,7 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
     settings = with_overrides(settings, "flag --conflict", conflict=conflict)
     settings = with_overrides(settings, "flag --verify", verify=verify)
     ui = env.ui()
+    _note_parser(env, ui)
     request = importer.Request(
         paths=paths, mode=settings.mode, conflict=settings.conflict, scan=scan, dry_run=dry_run,
         command="scan" if scan else "import",
@@ -110,6 +111,16 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
     raise typer.Exit(report.exit_code())
 
 
+def _note_parser(env, ui) -> None:
+    """-v: say once when guessit runs without the rebulk speed-ups (slower, same answers)."""
+    if env.verbose:
+        from mydia_import import rebulk_speed
+
+        patched, why = rebulk_speed.state()
+        if not patched:
+            ui.message(f"note: {why}")
+
+
 @app.command()
 def identify(
     ctx: typer.Context,
@@ -124,8 +135,9 @@ def identify(
     env = env_of(ctx, json_mode, quiet, verbose)
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
-    results = identify_names(names, env.library(must_exist=True))
     ui = env.ui()
+    _note_parser(env, ui)
+    results = identify_names(names, env.library(must_exist=True))
     if env.json_mode:
         ui.emit_json({"names": results})
         return

@@ -73,7 +73,7 @@ def add_show(
 @library_app.command("list")
 def list_items(
     ctx: typer.Context,
-    type_: Annotated[str | None, typer.Option("--type", help="movie or show.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", metavar="movie|show", help="movie or show.")] = None,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """The items of the library with their file counts."""
@@ -100,7 +100,8 @@ def adopt(
     folder: Annotated[Path, typer.Argument(
         help="An organised library folder (Title (Year)/..., Show (Year)/Season 01/...).")],
     type_: Annotated[str | None, typer.Option(
-        "--type", help="The library's type: movies, series or mixed (default: from what the folder holds).",
+        "--type", metavar="movies|series|mixed",
+        help="The library's type: movies, series or mixed (default: from what the folder holds).",
     )] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")] = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
