@@ -23,6 +23,7 @@ from pathlib import Path
 from mydia_import import quality
 from mydia_import.discover import VIDEO_EXTENSIONS
 from mydia_import.models import Match, MediaType, PlannedFile, Release
+from mydia_import.titles import normalize_title
 
 _EPISODE_CODE = re.compile(r"(?i)(?<![a-z0-9])s(\d{1,4})((?:[ ._-]?e\d{1,4})+)(?!\d)")
 _EPISODE_NUMBER = re.compile(r"(?i)e(\d{1,4})")
@@ -79,7 +80,9 @@ class Rivals:
         """The videos in the destination's folder that are the same movie or episodes."""
         folder = p.destination.parent
         stem = p.destination.stem.lower()
-        movie_folder = p.match.item.type is MediaType.MOVIE and folder != p.root.path
+        # Only a folder of this movie or show says what a file in it is: a template may put
+        # several movies in one folder (by year) or several shows in one.
+        own = _own_folder(folder, p.root.path, p.match.item.title)
         out = []
         for name in self._listing(folder):
             path = folder / name
@@ -87,9 +90,9 @@ class Rivals:
                 continue
             if os.path.splitext(name)[0].lower() == stem:
                 out.append(path)
-            elif wanted and _codes(name) & wanted:
+            elif wanted and _codes(name) & wanted and (own or _named_for(name, p.match.item.title)):
                 out.append(path)
-            elif movie_folder and not _NOT_THE_MOVIE.search(name) and _part(name) == part:
+            elif not wanted and own and not _NOT_THE_MOVIE.search(name) and _part(name) == part:
                 out.append(path)
         return out
 
@@ -111,6 +114,25 @@ class Rivals:
             return True
         stored = self.library.file_at(p.root, relative) if p.root.id else None
         return stored is None or stored.media_item_id in (None, p.match.item.id)
+
+
+def _own_folder(folder: Path, root: Path, title: str) -> bool:
+    """The folder, or one above it inside the library folder, is named for this title."""
+    key = normalize_title(title)
+    try:
+        parts = folder.relative_to(root).parts
+    except ValueError:
+        return False
+    return bool(key) and any(normalize_title(part).startswith(key) for part in parts)
+
+
+def _named_for(name: str, title: str) -> bool:
+    """A file name whose words before its episode code are this title ("Show.Name.S01E02")."""
+    m = _EPISODE_CODE.search(name)
+    key = normalize_title(title)
+    # "Show (2008) - S01E02": the title, and maybe its year, but not a longer title ("Show Two").
+    return m is not None and bool(key) and re.fullmatch(re.escape(key) + r"(\d{4})?",
+                                                         normalize_title(name[:m.start()])) is not None
 
 
 def _episodes(match: Match) -> frozenset[tuple[int, int]]:

@@ -317,3 +317,27 @@ def test_a_hook_does_not_bring_back_a_deleted_file_either(workspace):
     result = ws.cli("-q", "hook", "qbittorrent", "--content-path", str(source.parent), "--hash", "abc")
     assert result.exit_code == 0
     assert not (ws.movies / INCEPTION).exists()
+
+
+def test_a_video_of_another_movie_in_a_shared_folder_is_no_rival(workspace):
+    ws = workspace
+    with ws.config.open("a") as config:  # movies grouped by year: a folder holds several movies
+        config.write('\n[naming]\nmovie = "{year}/{title} ({year})"\n')
+    write_file(ws.movies / "2010" / "Shutter Island (2010).mkv", 8 * KIB)
+    document = ws.json("import", str(movie(ws, "Inception.2010.1080p.BluRay.x264-A").parent))
+    assert document["files"][0]["status"] == "imported"
+    assert sorted(p.name for p in (ws.movies / "2010").iterdir()) == ["Inception (2010).mkv",
+                                                                     "Shutter Island (2010).mkv"]
+
+
+def test_an_episode_of_another_show_in_a_shared_folder_is_no_rival(workspace):
+    ws = workspace
+    with ws.config.open("a") as config:  # every show in one folder
+        config.write('\n[naming]\nepisode = "All Shows/{show} - {episode_code}"\n')
+    write_file(ws.tv / "All Shows" / "Breaking Bad Extra - S01E02.mkv", 8 * KIB)
+    write_file(ws.tv / "All Shows" / "The Office (2005) - S01E02.mkv", 8 * KIB)
+    document = ws.json("import", str(episode(ws, "Breaking.Bad.S01E02.720p.HDTV.x264-A")))
+    assert document["files"][0]["status"] == "imported"
+    write_file(ws.tv / "All Shows" / "Breaking Bad (2008) - S01E03.mkv", 8 * KIB)
+    document = ws.json("import", str(episode(ws, "Breaking.Bad.S01E03.1080p.WEB-DL.x264-A")), code=4)
+    assert "already has a video in the library: Breaking Bad (2008) - S01E03.mkv" in document["files"][0]["reason"]
