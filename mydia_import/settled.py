@@ -50,6 +50,7 @@ def context(settings, roots: Iterable[LibraryRoot | None], mode, conflict) -> st
     return json.dumps([
         __version__, FORMAT, str(mode), str(conflict), settings.sample_ratio, settings.movie_template,
         settings.episode_template, getattr(settings, "extras", "skip"), getattr(settings, "nfo", False),
+        getattr(settings, "upgrade_until", None),
         getattr(settings, "ffprobe", "auto"), sorted((display(r.path), r.type) for r in roots if r is not None),
     ])
 
@@ -218,11 +219,12 @@ def _stored(p: PlannedFile, result: FileResult, entry, walk: Walk) -> dict | Non
 
 
 def _is_conflict(p: PlannedFile, result: FileResult) -> bool:
-    """A matched file skipped because its destination holds another file (--conflict skip, or
-    upgrade when it is no upgrade): settled while that file stays."""
+    """A matched file skipped because its destination holds another file, or its movie or episode
+    has a video at another path (--conflict skip, or upgrade when it is no upgrade): settled while
+    that file stays."""
     return (result.status is Status.SKIPPED and p.status is Status.SKIPPED and p.candidate.skip_reason is None
             and p.match is not None and p.root is not None and p.destination is not None
-            and result.reason == p.reason and p.destination.is_relative_to(p.root.path))
+            and result.reason == p.reason and _in_the_way(p).is_relative_to(p.root.path))
 
 
 def _follows(p: PlannedFile, result: FileResult, blocked: set[Path]) -> bool:
@@ -232,18 +234,26 @@ def _follows(p: PlannedFile, result: FileResult, blocked: set[Path]) -> bool:
             and p.companion_of in blocked)
 
 
+def _in_the_way(p: PlannedFile) -> Path:
+    """The library file a conflict is about: its destination, or the video of the same movie or
+    episode at another path (rivals.py)."""
+    assert p.destination is not None
+    return p.rival or p.destination
+
+
 def _relative(p: PlannedFile) -> str:
-    """A conflict's destination inside its library folder."""
-    assert p.root is not None and p.destination is not None
-    return p.destination.relative_to(p.root.path).as_posix()
+    """A conflict's library file inside its library folder."""
+    assert p.root is not None
+    return _in_the_way(p).relative_to(p.root.path).as_posix()
 
 
 def _stored_conflict(p: PlannedFile, result: FileResult, holders: dict[tuple[LibraryRoot, str], str],
                      catalog: str | None) -> dict | None:
     assert p.root is not None and p.destination is not None
-    if not p.root.id or os.path.islink(p.destination):
+    path = _in_the_way(p)
+    if not p.root.id or not path.is_relative_to(p.root.path) or os.path.islink(path):
         return None  # a symbolic link's target may change under an unchanged link
-    found = Identity.of(p.destination, follow=False)
+    found = Identity.of(path, follow=False)
     if found is None:
         return None
     relative = _relative(p)

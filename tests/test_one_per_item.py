@@ -341,3 +341,16 @@ def test_an_episode_of_another_show_in_a_shared_folder_is_no_rival(workspace):
     write_file(ws.tv / "All Shows" / "Breaking Bad (2008) - S01E03.mkv", 8 * KIB)
     document = ws.json("import", str(episode(ws, "Breaking.Bad.S01E03.1080p.WEB-DL.x264-A")), code=4)
     assert "already has a video in the library: Breaking Bad (2008) - S01E03.mkv" in document["files"][0]["reason"]
+
+
+def test_a_release_skipped_for_a_video_in_another_container_is_recalled_by_later_scans(workspace):
+    ws = workspace
+    ws.json("import", str(movie(ws, "Inception.2010.1080p.BluRay.x264-A").parent))
+    movie(ws, "Inception.2010.2160p.WEB-DL.x265-B", "mp4")
+    first = ws.json("scan")
+    assert ws.count("import_settled_releases") == 2  # the skipped release too, settled while the mkv stays
+    again = ws.json("scan")
+    assert again["files"] == first["files"]
+    (ws.movies / INCEPTION).unlink()  # the video in the way is gone: the release is decided again
+    assert statuses(ws.json("scan")) == [("Inception.2010.1080p.BluRay.x264-A.mkv", "skipped"),
+                                         ("Inception.2010.2160p.WEB-DL.x265-B.mp4", "imported")]
