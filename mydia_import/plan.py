@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mydia_import import naming, quality
+from mydia_import import naming, provenance, quality
 from mydia_import.claims import resolve_collisions
 from mydia_import.discover import format_size
 from mydia_import.errors import MydiaImportError
@@ -216,8 +216,7 @@ def stored_quality(path: Path, stored, parse: Callable[[str], Release] | None) -
     recorded = quality.of_record(metadata, getattr(stored, "resolution", None), size) if stored else None
     if parse is None:
         return recorded or quality.Quality(size=size)
-    release_name = metadata.get("release_name")
-    return quality.of_file(path.name, size, parse, recorded, release_name if isinstance(release_name, str) else None)
+    return quality.of_file(path.name, size, parse, recorded, provenance.release_name(metadata))
 
 
 def _already_there(source: Path, dest: Path, stored) -> bool:
@@ -232,9 +231,9 @@ def _already_there(source: Path, dest: Path, stored) -> bool:
     if src.st_size != dst.st_size:
         return False
     metadata = getattr(stored, "metadata", None) or {}
-    if metadata.get("source") == str(source) and getattr(stored, "size", None) == dst.st_size:
+    if provenance.download_path(metadata) == str(source) and getattr(stored, "size", None) == dst.st_size:
         # Recorded from this source: the same file unless the source was replaced since.
-        inode, mtime_ns = metadata.get("source_inode"), metadata.get("source_mtime_ns")
+        inode, mtime_ns = provenance.download_identity(metadata)
         if inode is None or (inode == src.st_ino and mtime_ns in (None, src.st_mtime_ns)):
             return True
     return _same_content(source, dest, src.st_size)

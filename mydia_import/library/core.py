@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from mydia_import.errors import LibraryError
-from mydia_import.library import catalog, files, jobs, lookup, prune, roots
+from mydia_import.library import catalog, files, jobs, lookup, migrations, prune, reconcile, roots
 from mydia_import.library.db import Database
 from mydia_import.library.journal import Journal
 from mydia_import.library.parsecache import ParseCache
@@ -46,6 +46,8 @@ class Library:
         # all look up the same titles.
         self._items: dict[tuple[str, MediaType | None], tuple[MediaRef, ...]] = {}
         db.ensure_schema()
+        migrations.migrate(db)
+        reconcile.drop_orphan_links(db)
         lookup.sync_title_index(db)
 
     @classmethod
