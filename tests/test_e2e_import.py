@@ -345,11 +345,11 @@ def test_dry_run_plan_is_what_the_real_run_does(workspace):
         "planned" if f["status"] == "imported" else f["status"] for f in done["files"]]
 
 
-def test_dry_run_before_the_database_exists_creates_nothing(bare_workspace):
-    ws = bare_workspace
+def test_dry_run_before_the_database_exists_is_an_error_and_creates_nothing(no_database):
+    ws = no_database
     make_episode_release(ws.downloads)
     result = ws.cli("scan", "--dry-run")
-    assert result.exit_code in (0, 4), result.stdout + result.stderr
+    assert result.exit_code == 1, result.stdout + result.stderr
     assert not ws.db.exists()
     assert ws.tv_files() == set()
 
@@ -649,15 +649,17 @@ def demo_state(repo: Path) -> dict[str, float]:
     return {p.relative_to(demo).as_posix(): p.stat().st_mtime for p in demo.rglob("*")} if demo.exists() else {}
 
 
+README_INIT = ("init", "--movies", "demo/library/Movies", "--tv", "demo/library/TV", "--db", "demo/library.db")
+
+
 def test_readme_main_job_on_a_copy_of_the_shipped_examples(tmp_path, isolated_env, monkeypatch):
-    """README "Try it": library load, then scan, with examples/config.toml (paths relative to it)."""
+    """README "Try it": init, library load, then scan, with examples/config.toml (paths relative to it)."""
     repo = Path(__file__).resolve().parents[1]
     demo_before = demo_state(repo)
     shutil.copytree(repo / "examples", tmp_path / "examples")
-    for folder in ("Movies", "TV"):
-        (tmp_path / "demo" / "library" / folder).mkdir(parents=True)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
+    expect(runner.invoke(app, ["--config", "demo/config.toml", *README_INIT]), 0)
     config = ["--config", "examples/config.toml"]
     expect(runner.invoke(app, [*config, "library", "load", "examples/library.json"]), 0)
     result = expect(runner.invoke(app, [*config, "scan"]), 0)
@@ -682,8 +684,8 @@ def test_readme_main_job_on_a_copy_of_the_shipped_examples(tmp_path, isolated_en
 def test_readme_main_job_as_a_real_process(tmp_path, isolated_env):
     repo = Path(__file__).resolve().parents[1]
     shutil.copytree(repo / "examples", tmp_path / "examples")
-    for folder in ("Movies", "TV"):
-        (tmp_path / "demo" / "library" / folder).mkdir(parents=True)
+    init = run_module("--config", "demo/config.toml", *README_INIT, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
     load = run_module("--config", "examples/config.toml", "library", "load", "examples/library.json",
                       cwd=tmp_path)
     assert load.returncode == 0, load.stderr

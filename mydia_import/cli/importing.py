@@ -92,7 +92,7 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
                    "conflict": str(settings.conflict), "dry_run": dry_run, "reimport": reimport},
         reimport=reimport,
     )
-    library = env.library(must_exist=dry_run)
+    library = env.library()
     from mydia_import.cli.hook import run_logged  # log file, clean-up, media servers, notifications
     from mydia_import.locking import Busy
 
@@ -124,7 +124,7 @@ def identify(
     env = env_of(ctx, json_mode, quiet, verbose)
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
-    results = identify_names(names, env.library(must_exist=True))
+    results = identify_names(names, env.library())
     ui = env.ui()
     if env.json_mode:
         ui.emit_json({"names": results})

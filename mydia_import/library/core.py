@@ -51,9 +51,10 @@ class Library:
         lookup.sync_title_index(db)
 
     @classmethod
-    def open(cls, path: Path) -> Library:
-        """Open (creating file, folders and missing tables) the library at `path`."""
-        db = Database.open(path)
+    def open(cls, path: Path, create: bool = True) -> Library:
+        """Open the library at `path`, creating its missing tables, and with `create` the file
+        and its folders (`init`); without, a missing file is a LibraryError."""
+        db = Database.open(path, create)
         try:
             return cls(db)
         except BaseException:
@@ -111,17 +112,20 @@ class Library:
 
     def add_movie(
         self, title: str, year: int | None = None, aliases: Iterable[str] = (),
-        tmdb_id: int | None = None, imdb_id: str | None = None,
+        tmdb_id: int | None = None, imdb_id: str | None = None, notes: list[str] | None = None,
+        rename: bool = False,
     ) -> MediaRef:
+        """One movie; `notes` collects what the user should know (a close title, a title kept)."""
         self._items.clear()
-        return catalog.add_movie(self.db, title, year, aliases, tmdb_id, imdb_id)
+        return catalog.add_movie(self.db, title, year, aliases, tmdb_id, imdb_id, notes, rename)
 
     def add_show(
         self, title: str, year: int | None = None, aliases: Iterable[str] = (),
         tmdb_id: int | None = None, seasons: Mapping[int, int] | None = None,
+        notes: list[str] | None = None, rename: bool = False,
     ) -> MediaRef:
         self._items.clear()
-        return catalog.add_show(self.db, title, year, aliases, tmdb_id, seasons)
+        return catalog.add_show(self.db, title, year, aliases, tmdb_id, seasons, notes, rename)
 
     def list_items(self, type: MediaType | None = None) -> list[ItemSummary]:
         return catalog.list_items(self.db, type)
