@@ -243,12 +243,13 @@ def _configured_roots(settings, library) -> dict[MediaType, LibraryRoot | None]:
     mixed = movies is not None and movies == tv
     known = {root.path: root for root in library.roots()}
 
-    def root(path: Path | None, kind: str) -> LibraryRoot | None:
-        if path is None:
-            return None
+    def root(path: Path | None, kind: str, type: MediaType) -> LibraryRoot | None:
+        if path is None:  # not configured: the first library_paths row that suits (Mydia's own)
+            return library.first_suitable_root(type)
         return known.get(path) or LibraryRoot("", path, "mixed" if mixed else kind)
 
-    return {MediaType.MOVIE: root(movies, "movies"), MediaType.TV_SHOW: root(tv, "series")}
+    return {MediaType.MOVIE: root(movies, "movies", MediaType.MOVIE),
+            MediaType.TV_SHOW: root(tv, "series", MediaType.TV_SHOW)}
 
 
 def _checked_download_path(path: Path, roots) -> Path:

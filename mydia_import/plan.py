@@ -23,6 +23,7 @@ from mydia_import.models import (
     Identification,
     LibraryRoot,
     Match,
+    MediaRef,
     MediaType,
     PlannedFile,
     Release,
@@ -43,6 +44,9 @@ class Rules:
     episode_template: str
     roots: Mapping[MediaType, LibraryRoot | None]
     upgrade_until: quality.Quality | None = None  # [import] upgrade_until
+    # Where an item already has files, if anywhere (Library.home_of): with several library folders
+    # of one type, a show's new episodes go beside its others.
+    home: Callable[[MediaRef], LibraryRoot | None] | None = None
     parse: Callable[[str], Release] | None = None  # reads the quality of a library file from its name
 
 
@@ -114,7 +118,7 @@ def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
     if ident.match is None:
         return PlannedFile(candidate, Status.SKIPPED, release=ident.release, reason=ident.reason,
                            note=ident.note)
-    root = rules.roots.get(ident.match.item.type)
+    root = _root(ident.match.item, rules)
     if root is None:
         kind = "movies" if ident.match.item.type is MediaType.MOVIE else "tv"
         return PlannedFile(
@@ -197,6 +201,15 @@ def decide_destination(
         planned, status=Status.SKIPPED, action=Action.NONE,
         reason=f"{taken}; keep it, or import with --conflict replace, upgrade or keep-both",
     )
+
+
+def _root(item: MediaRef, rules: Rules) -> LibraryRoot | None:
+    """The item's folder where it has files and that folder is still there, else the configured
+    (or first suitable) one."""
+    home = rules.home(item) if rules.home is not None else None
+    if home is not None and os.path.isdir(home.path):
+        return home
+    return rules.roots.get(item.type)
 
 
 def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored, rules: Rules) -> PlannedFile:

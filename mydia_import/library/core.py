@@ -104,6 +104,13 @@ class Library:
     def root_for(self, path: Path) -> LibraryRoot | None:
         return roots.root_for(self.db, path)
 
+    def home_of(self, item: MediaRef) -> LibraryRoot | None:
+        """Where this item already has files (several library_paths of one type may exist)."""
+        return roots.home_of(self.db, item.id, str(item.type))
+
+    def first_suitable_root(self, type: MediaType) -> LibraryRoot | None:
+        return roots.first_suitable(self.db, str(type))
+
     # -- catalog ------------------------------------------------------------
 
     def load(self, data: dict[str, Any]) -> LoadSummary:
