@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from mydia_import import provenance, vocabulary
 from mydia_import.discover import EXTRA_FOLDERS, EXTRA_SUFFIXES, JUNK_NAMES, SAMPLE_FOLDERS, VIDEO_EXTENSIONS
 from mydia_import.evidence import gather
 from mydia_import.match import by_year, episodes_of
@@ -329,10 +330,11 @@ def _record(library, root: LibraryRoot, relative: Path, path: Path, match: Match
         size = path.stat().st_size
     except OSError as error:
         return AdoptedFile(path, "skipped", match.item, reason=f"cannot read its size: {error.strerror}")
-    metadata = {"adopted": True, "adopted_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "release_name": path.name, "release_group": release.release_group,
-                "resolution": release.resolution, "quality_source": release.source,
-                "proper_count": release.proper_count, "edition": release.edition, "part": release.part}
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    metadata = {"imported_at": now, "source": vocabulary.source(release.source),
+                "release_group": release.release_group, "import_adopted": True, "import_adopted_at": now,
+                provenance.RELEASE_NAME: path.name, provenance.PROPER_COUNT: release.proper_count,
+                "import_edition": release.edition, "import_part": release.part}
     from mydia_import.errors import LibraryError
 
     try:

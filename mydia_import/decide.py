@@ -10,6 +10,7 @@ What concerns the run as a whole is settled once every batch is planned (claims.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -151,7 +152,8 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
 
     until = getattr(settings, "upgrade_until", None)
     rules = plan.Rules(request.mode, request.conflict, settings.movie_template, settings.episode_template, roots,
-                       upgrade_until=quality.parse_cutoff(until) if until else None, parse=parser.parse)
+                       upgrade_until=quality.parse_cutoff(until) if until else None, parse=parser.parse,
+                       home=functools.lru_cache(maxsize=4096)(library.home_of))
     videos = [c for c in candidates if c.kind is Kind.VIDEO]
     extras = [c for c in candidates if c.kind is Kind.EXTRA]
     subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]

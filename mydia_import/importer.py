@@ -26,6 +26,7 @@ from mydia_import import (
     faults,
     locking,
     permissions,
+    provenance,
     recovery,
     recycle,
     retention,
@@ -33,6 +34,7 @@ from mydia_import import (
     settled,
     tidy,
     unchanged,
+    vocabulary,
 )
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
@@ -241,12 +243,13 @@ def _configured_roots(settings, library) -> dict[MediaType, LibraryRoot | None]:
     mixed = movies is not None and movies == tv
     known = {root.path: root for root in library.roots()}
 
-    def root(path: Path | None, kind: str) -> LibraryRoot | None:
-        if path is None:
-            return None
+    def root(path: Path | None, kind: str, type: MediaType) -> LibraryRoot | None:
+        if path is None:  # not configured: the first library_paths row that suits (Mydia's own)
+            return library.first_suitable_root(type)
         return known.get(path) or LibraryRoot("", path, "mixed" if mixed else kind)
 
-    return {MediaType.MOVIE: root(movies, "movies"), MediaType.TV_SHOW: root(tv, "series")}
+    return {MediaType.MOVIE: root(movies, "movies", MediaType.MOVIE),
+            MediaType.TV_SHOW: root(tv, "series", MediaType.TV_SHOW)}
 
 
 def _checked_download_path(path: Path, roots) -> Path:
@@ -484,7 +487,7 @@ def _record_placed(begun: _Begun, placed: Placed, run: _Run) -> FileResult:
     if p.candidate.kind is Kind.VIDEO:
         metadata = begun.metadata or {}
         if placed.digest:
-            metadata = {**metadata, "sha256": placed.digest}
+            metadata = {**metadata, "import_sha256": placed.digest}
         media_file_id = _record(p, library, metadata)
         result = replace(result, media_file_id=media_file_id)
         if p.retires:
@@ -578,25 +581,25 @@ def _ensure_recorded(p: PlannedFile, run: _Run, stored: dict[tuple[LibraryRoot, 
 
 
 def _metadata(p: PlannedFile, identity: Identity | None, run: _Run) -> dict:
-    """Provenance for media_files.metadata, with the source's identity from before the transfer."""
+    """media_files.metadata (provenance.py): Mydia's keys, then the tool's own, with the source's
+    identity from before the transfer."""
     source = p.candidate
     release = p.release
-    found = ({"source_size": identity.size, "source_mtime": identity.mtime_ns / 1e9,
-              "source_mtime_ns": identity.mtime_ns, "source_inode": identity.inode}
-             if identity is not None else {"source_size": source.size})
+    found = ({provenance.DOWNLOAD_SIZE: identity.size, "import_download_mtime": identity.mtime_ns / 1e9,
+              provenance.DOWNLOAD_MTIME_NS: identity.mtime_ns, provenance.DOWNLOAD_INODE: identity.inode}
+             if identity is not None else {provenance.DOWNLOAD_SIZE: source.size})
     return {
-        "source": str(source.path),
-        "release_name": source.release.name,
-        "release_group": release.release_group if release else None,
-        "transfer_mode": str(p.action),
         "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "import_job_id": run.job_id,
-        "resolution": release.resolution if release else None,
-        "quality_source": release.source if release else None,
-        "proper_count": release.proper_count if release else 0,
-        "edition": release.edition if release else None,
+        "source": vocabulary.source(release.source) if release else None,
+        "release_group": release.release_group if release else None,
+        **run.extra,  # a hook's download_client and download_client_id
+        provenance.JOB: run.job_id,
+        provenance.DOWNLOAD_PATH: str(source.path),
+        provenance.RELEASE_NAME: source.release.name,
+        provenance.TRANSFER_MODE: str(p.action),
+        provenance.PROPER_COUNT: release.proper_count if release else 0,
+        "import_edition": release.edition if release else None,
         **found,
-        **run.extra,
     }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mydia_import import naming, quality
+from mydia_import import naming, provenance, quality
 from mydia_import.claims import resolve_collisions
 from mydia_import.discover import format_size
 from mydia_import.errors import MydiaImportError
@@ -23,6 +23,7 @@ from mydia_import.models import (
     Identification,
     LibraryRoot,
     Match,
+    MediaRef,
     MediaType,
     PlannedFile,
     Release,
@@ -43,6 +44,9 @@ class Rules:
     episode_template: str
     roots: Mapping[MediaType, LibraryRoot | None]
     upgrade_until: quality.Quality | None = None  # [import] upgrade_until
+    # Where an item already has files, if anywhere (Library.home_of): with several library folders
+    # of one type, a show's new episodes go beside its others.
+    home: Callable[[MediaRef], LibraryRoot | None] | None = None
     parse: Callable[[str], Release] | None = None  # reads the quality of a library file from its name
 
 
@@ -114,7 +118,7 @@ def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
     if ident.match is None:
         return PlannedFile(candidate, Status.SKIPPED, release=ident.release, reason=ident.reason,
                            note=ident.note)
-    root = rules.roots.get(ident.match.item.type)
+    root = _root(ident.match.item, rules)
     if root is None:
         kind = "movies" if ident.match.item.type is MediaType.MOVIE else "tv"
         return PlannedFile(
@@ -199,6 +203,15 @@ def decide_destination(
     )
 
 
+def _root(item: MediaRef, rules: Rules) -> LibraryRoot | None:
+    """The item's folder where it has files and that folder is still there, else the configured
+    (or first suitable) one."""
+    home = rules.home(item) if rules.home is not None else None
+    if home is not None and os.path.isdir(home.path):
+        return home
+    return rules.roots.get(item.type)
+
+
 def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored, rules: Rules) -> PlannedFile:
     new = quality.of_release(planned.release, planned.candidate.size)
     old = stored_quality(dest, stored, rules.parse)
@@ -216,8 +229,7 @@ def stored_quality(path: Path, stored, parse: Callable[[str], Release] | None) -
     recorded = quality.of_record(metadata, getattr(stored, "resolution", None), size) if stored else None
     if parse is None:
         return recorded or quality.Quality(size=size)
-    release_name = metadata.get("release_name")
-    return quality.of_file(path.name, size, parse, recorded, release_name if isinstance(release_name, str) else None)
+    return quality.of_file(path.name, size, parse, recorded, provenance.release_name(metadata))
 
 
 def _already_there(source: Path, dest: Path, stored) -> bool:
@@ -232,9 +244,9 @@ def _already_there(source: Path, dest: Path, stored) -> bool:
     if src.st_size != dst.st_size:
         return False
     metadata = getattr(stored, "metadata", None) or {}
-    if metadata.get("source") == str(source) and getattr(stored, "size", None) == dst.st_size:
+    if provenance.download_path(metadata) == str(source) and getattr(stored, "size", None) == dst.st_size:
         # Recorded from this source: the same file unless the source was replaced since.
-        inode, mtime_ns = metadata.get("source_inode"), metadata.get("source_mtime_ns")
+        inode, mtime_ns = provenance.download_identity(metadata)
         if inode is None or (inode == src.st_ino and mtime_ns in (None, src.st_mtime_ns)):
             return True
     return _same_content(source, dest, src.st_size)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from mydia_import import provenance, vocabulary
 from mydia_import.discover import format_size
 from mydia_import.models import Release
 
@@ -77,16 +78,15 @@ def of_release(release: Release | None, size: int = 0) -> Quality:
 
 def of_record(metadata: Mapping[str, object], resolution: object = None, size: object = 0) -> Quality:
     """The quality of a library file from its media_files row: the `resolution` column, and the
-    source and revision from its metadata (`quality_source`, as this tool writes it, or `source`
-    where it holds a quality word, as Mydia writes it)."""
+    source and revision from its metadata (provenance.py reads Mydia's `source` and the keys of
+    earlier versions of the tool)."""
     def text(value: object) -> str | None:
         return value if isinstance(value, str) and value else None
 
-    res = text(resolution) or text(metadata.get("resolution"))
-    source = source_word(text(metadata.get("quality_source")) or text(metadata.get("source")))
-    revision = metadata.get("proper_count")
-    return Quality(res if res in RESOLUTIONS else None, source,
-                   revision if isinstance(revision, int) else 0, size if isinstance(size, int) else 0)
+    res = vocabulary.resolution(text(resolution) or text(metadata.get("resolution")))  # "4K" too
+    source = source_word(provenance.quality_source(metadata))
+    return Quality(res if res in RESOLUTIONS else None, source, provenance.proper_count(metadata),
+                   size if isinstance(size, int) else 0)
 
 
 def of_file(name: str, size: int, parse: Callable[[str], Release], recorded: Quality | None = None,

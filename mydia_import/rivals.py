@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mydia_import import quality
+from mydia_import import provenance, quality
 from mydia_import.discover import VIDEO_EXTENSIONS
 from mydia_import.models import Match, MediaType, PlannedFile, Release
 from mydia_import.titles import normalize_title
@@ -68,7 +68,7 @@ class Rivals:
             held = held or _codes(path.name) or wanted
             recorded = quality.of_record(stored.metadata, stored.resolution, _size(path))
             grade = quality.of_file(path.name, _size(path), self.parse, recorded,
-                                    _text(stored.metadata.get("release_name")))
+                                    provenance.release_name(stored.metadata))
             found[path] = Rival(path, grade, stored.id, held)
         for path in self._beside(p, wanted, part):
             if path not in found and self._unrecorded(p, path):
@@ -162,6 +162,3 @@ def _size(path: Path) -> int:
     except OSError:
         return 0
 
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None

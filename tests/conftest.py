@@ -278,7 +278,7 @@ def other_filesystem(tmp_path):
 
 @pytest.fixture
 def bare_workspace(tmp_path: Path, isolated_env: Path) -> Workspace:
-    """Folders and a config; the library database is not created yet."""
+    """Folders, a config and the library database as `init` leaves them: its roots, no items."""
     library = tmp_path / "library"
     ws = Workspace(root=tmp_path, downloads=tmp_path / "downloads", library=library,
                    movies=library / "Movies", tv=library / "TV", db=tmp_path / "library.db",
@@ -286,7 +286,26 @@ def bare_workspace(tmp_path: Path, isolated_env: Path) -> Workspace:
     for folder in (ws.downloads, ws.movies, ws.tv):
         folder.mkdir(parents=True)
     write_config(ws.config, database=ws.db, movies=ws.movies, tv=ws.tv, downloads=ws.downloads)
+    create_database(ws)
     return ws
+
+
+@pytest.fixture
+def no_database(bare_workspace: Workspace) -> Workspace:
+    """Folders and a config whose database does not exist (never ran `init`, or a mistyped path)."""
+    bare_workspace.db.unlink()
+    for leftover in bare_workspace.root.glob("library.db-*"):
+        leftover.unlink()
+    return bare_workspace
+
+
+def create_database(ws: Workspace) -> None:
+    """What `init` does to the database: every command but init needs it to exist."""
+    from mydia_import.library import Library
+
+    with Library.open(ws.db, create=True) as lib:
+        lib.ensure_root(ws.movies, "movies")
+        lib.ensure_root(ws.tv, "series")
 
 
 @pytest.fixture

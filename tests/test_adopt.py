@@ -75,9 +75,9 @@ def test_adopted_movies_become_items_with_their_years_ids_parts_and_editions(ws)
                      ("Blade Runner", 1982): None, ("Amelie", None): None}
     rows = {r["relative_path"]: json.loads(r["metadata"])
             for r in ws.query("SELECT relative_path, metadata FROM media_files")}
-    assert rows["Dune (2021)/Dune (2021) - part2.mkv"]["part"] == 2
-    assert rows["Blade Runner (1982) {edition-Final Cut}/Blade Runner (1982).mkv"]["edition"] == "Final Cut"
-    assert all(m["adopted"] for m in rows.values())
+    assert rows["Dune (2021)/Dune (2021) - part2.mkv"]["import_part"] == 2
+    assert rows["Blade Runner (1982) {edition-Final Cut}/Blade Runner (1982).mkv"]["import_edition"] == "Final Cut"
+    assert all(m["import_adopted"] for m in rows.values())
     [heat] = ws.query("SELECT count(*) AS n FROM media_files f JOIN media_items m ON m.id = f.media_item_id "
                       "WHERE m.title = 'Heat'")
     assert heat["n"] == 2  # the folder and the loose file are one movie

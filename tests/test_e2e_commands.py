@@ -13,6 +13,7 @@ from conftest import (
     BB_S01E02,
     E2E_LIBRARY,
     KIB,
+    describe_result,
     expect,
     make_episode_release,
     make_movie_release,
@@ -259,9 +260,19 @@ def test_library_list_table(workspace):
     assert "3 item(s)" in out
 
 
-def test_library_list_before_any_database_creates_none(bare_workspace):
-    ws = bare_workspace
-    assert ws.json("library", "list") == {"items": []}
+@pytest.mark.parametrize("command", [
+    ("library", "list"), ("library", "add", "movie", "Heat"), ("identify", "Heat.1995.mkv"), ("scan",),
+    ("scan", "--dry-run"), ("history",), ("undo", "1234"), ("hook", "qbittorrent", "--content-path", "{downloads}"),
+    ("library", "load", "{root}/lib.json"), ("-q", "scan"),
+])
+def test_a_missing_database_is_one_error_line_naming_it_and_init_and_none_is_created(no_database, command):
+    ws = no_database
+    (ws.root / "lib.json").write_text('{"movies": [{"title": "Heat", "year": 1995}]}')
+    result = ws.cli(*(word.format(root=ws.root, downloads=ws.downloads) for word in command))
+    assert result.exit_code == 1, describe_result(result)
+    line = one_error_line(result.stderr)
+    assert str(ws.db) in line and "mydia-import init" in line
+    assert result.stdout == ""
     assert not ws.db.exists()
 
 
@@ -316,13 +327,6 @@ def test_identify_prints_a_table_and_touches_nothing(workspace):
     out = ws.ok("identify", "Breaking.Bad.S01E02.720p.HDTV.x264-CTU").stdout
     assert "Breaking Bad (2008) S01E02" in out
     assert (ws.db.read_bytes(), ws.counts()) == before
-
-
-def test_identify_before_any_database_creates_none(bare_workspace):
-    ws = bare_workspace
-    (entry,) = ws.json("identify", "Inception.2010.1080p")["names"]
-    assert entry["media_item"] is None and entry["reason"]
-    assert not ws.db.exists()
 
 
 # --- history -----------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from conftest import (
     write_text,
 )
 
+from mydia_import.library import Library
+
 
 def assert_usage_error(result, *words: str) -> None:
     """Exit 2, Click's usage message: no traceback, one `Error:` line naming the problem."""
@@ -354,12 +356,12 @@ def test_version_process(workspace):
     assert proc.stdout.strip() == "mydia-import 0.1.0"
 
 
-def test_dry_run_before_init_creates_no_database_process(bare_workspace):
-    ws = bare_workspace
+def test_dry_run_before_init_creates_no_database_process(no_database):
+    ws = no_database
     make_episode_release(ws.downloads)
     proc = ws.process("--json", "scan", "--dry-run")
-    assert "Traceback" not in proc.stderr
-    assert json.loads(proc.stdout)["job"] is None
+    assert "Traceback" not in proc.stderr and proc.returncode == 1
+    assert "mydia-import init" in json.loads(proc.stdout)["error"]
     assert not ws.db.exists()
 
 
@@ -369,6 +371,7 @@ def test_an_import_with_no_library_folder_configured_stops_before_looking_at_any
     (downloads / "Inception.2010.1080p" / "Inception.2010.1080p.mkv").write_bytes(b"x" * 4096)
     config = tmp_path / "config.toml"
     config.write_text(f'[library]\ndatabase = "{tmp_path / "lib.db"}"\n')
+    Library.open(tmp_path / "lib.db", create=True).close()  # init's database, without its folders
 
     from typer.testing import CliRunner
 

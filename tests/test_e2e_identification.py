@@ -158,7 +158,7 @@ def test_an_edition_is_recorded_in_the_files_metadata(ws):
     scan(ws)
     assert ws.movie_files() == {"Blade Runner 2049 (2017)/Blade Runner 2049 (2017).mkv"}
     [row] = ws.query("SELECT metadata FROM media_files")
-    assert json.loads(row["metadata"])["edition"] == "Director's Cut"
+    assert json.loads(row["metadata"])["import_edition"] == "Director's Cut"
 
 
 def test_an_archive_only_release_is_reported_as_needing_extraction(ws):

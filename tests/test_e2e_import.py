@@ -123,9 +123,9 @@ def test_scan_imports_movie_episode_and_season_pack_into_the_default_layout(work
     assert movie_row["media_item_id"] == item_id(ws, "Inception")
     assert movie_row["episode_id"] is None
     metadata = json.loads(movie_row["metadata"])
-    assert metadata["source"] == str(movie.video)
-    assert metadata["release_name"] == MOVIE_RELEASE
-    assert metadata["transfer_mode"] == mode
+    assert metadata["import_download_path"] == str(movie.video)
+    assert metadata["import_release_name"] == MOVIE_RELEASE
+    assert metadata["import_transfer_mode"] == mode
 
     for relative, (season, number), source in (
         (BB_S01E02, (1, 2), episode),
@@ -139,11 +139,11 @@ def test_scan_imports_movie_episode_and_season_pack_into_the_default_layout(work
         assert row["media_item_id"] is None, "a TV file links to its episode only"
         assert row["episode_id"] == episode_id(ws, show, season, number)
         metadata = json.loads(row["metadata"])
-        assert metadata["source"] == str(source)
-        assert metadata["transfer_mode"] == mode
-    assert json.loads(rows[OFFICE_S02[1]]["metadata"])["release_name"] == PACK_RELEASE
+        assert metadata["import_download_path"] == str(source)
+        assert metadata["import_transfer_mode"] == mode
+    assert json.loads(rows[OFFICE_S02[1]]["metadata"])["import_release_name"] == PACK_RELEASE
     # A single-file release is named by its file (with or without the extension).
-    assert json.loads(rows[BB_S01E02]["metadata"])["release_name"] in (
+    assert json.loads(rows[BB_S01E02]["metadata"])["import_release_name"] in (
         EPISODE_RELEASE, EPISODE_RELEASE.removesuffix(".mkv"))
 
     # The job history: one job, one row per reported file.
@@ -168,7 +168,7 @@ def test_auto_mode_hardlinks_on_one_filesystem_and_says_so(workspace):
     assert actions == {"hardlink"}
     assert os.path.samefile(movie.video, ws.movies / INCEPTION)
     assert os.path.samefile(episode, ws.tv / BB_S01E02)
-    modes = {json.loads(r["metadata"])["transfer_mode"] for r in ws.query("SELECT metadata FROM media_files")}
+    modes = {json.loads(r["metadata"])["import_transfer_mode"] for r in ws.query("SELECT metadata FROM media_files")}
     assert modes == {"hardlink"}
 
 
@@ -345,11 +345,11 @@ def test_dry_run_plan_is_what_the_real_run_does(workspace):
         "planned" if f["status"] == "imported" else f["status"] for f in done["files"]]
 
 
-def test_dry_run_before_the_database_exists_creates_nothing(bare_workspace):
-    ws = bare_workspace
+def test_dry_run_before_the_database_exists_is_an_error_and_creates_nothing(no_database):
+    ws = no_database
     make_episode_release(ws.downloads)
     result = ws.cli("scan", "--dry-run")
-    assert result.exit_code in (0, 4), result.stdout + result.stderr
+    assert result.exit_code == 1, result.stdout + result.stderr
     assert not ws.db.exists()
     assert ws.tv_files() == set()
 
@@ -649,15 +649,17 @@ def demo_state(repo: Path) -> dict[str, float]:
     return {p.relative_to(demo).as_posix(): p.stat().st_mtime for p in demo.rglob("*")} if demo.exists() else {}
 
 
+README_INIT = ("init", "--movies", "demo/library/Movies", "--tv", "demo/library/TV", "--db", "demo/library.db")
+
+
 def test_readme_main_job_on_a_copy_of_the_shipped_examples(tmp_path, isolated_env, monkeypatch):
-    """README "Try it": library load, then scan, with examples/config.toml (paths relative to it)."""
+    """README "Try it": init, library load, then scan, with examples/config.toml (paths relative to it)."""
     repo = Path(__file__).resolve().parents[1]
     demo_before = demo_state(repo)
     shutil.copytree(repo / "examples", tmp_path / "examples")
-    for folder in ("Movies", "TV"):
-        (tmp_path / "demo" / "library" / folder).mkdir(parents=True)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
+    expect(runner.invoke(app, ["--config", "demo/config.toml", *README_INIT]), 0)
     config = ["--config", "examples/config.toml"]
     expect(runner.invoke(app, [*config, "library", "load", "examples/library.json"]), 0)
     result = expect(runner.invoke(app, [*config, "scan"]), 0)
@@ -682,8 +684,8 @@ def test_readme_main_job_on_a_copy_of_the_shipped_examples(tmp_path, isolated_en
 def test_readme_main_job_as_a_real_process(tmp_path, isolated_env):
     repo = Path(__file__).resolve().parents[1]
     shutil.copytree(repo / "examples", tmp_path / "examples")
-    for folder in ("Movies", "TV"):
-        (tmp_path / "demo" / "library" / folder).mkdir(parents=True)
+    init = run_module("--config", "demo/config.toml", *README_INIT, cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
     load = run_module("--config", "examples/config.toml", "library", "load", "examples/library.json",
                       cwd=tmp_path)
     assert load.returncode == 0, load.stderr
@@ -810,7 +812,7 @@ def test_conflict_upgrade_replaces_a_recorded_file_with_a_better_release(workspa
     assert done["files"][0]["status"] == "imported"
     assert (ws.movies / INCEPTION).read_bytes() == better.read_bytes()
     (row,) = ws.query("SELECT metadata, size FROM media_files")
-    assert json.loads(row["metadata"])["source"] == str(better) and row["size"] == 30 * KIB
+    assert json.loads(row["metadata"])["import_download_path"] == str(better) and row["size"] == 30 * KIB
 
 
 def test_conflict_keep_both_twice_imports_nothing_twice(taken):
@@ -845,7 +847,7 @@ def test_auto_mode_copies_across_filesystems_and_says_so(workspace, other_filesy
     assert document["files"][0]["action"] == "copy"
     assert (ws.tv / BB_S01E02).read_bytes() == episode.read_bytes()
     (row,) = ws.query("SELECT metadata FROM media_files")
-    assert json.loads(row["metadata"])["transfer_mode"] == "copy"
+    assert json.loads(row["metadata"])["import_transfer_mode"] == "copy"
 
 
 def test_auto_dry_run_predicts_a_copy_across_filesystems(workspace, other_filesystem):

@@ -157,7 +157,7 @@ def test_a_file_whose_name_is_not_utf8_is_imported_moved_and_undone_exactly(work
     assert f["status"] == "imported" and f["source"] == os.fsdecode(raw)
     assert not os.path.exists(raw)
     [row] = ws.query("SELECT metadata FROM media_files")
-    assert json.loads(row["metadata"])["source"] == os.fsdecode(raw)
+    assert json.loads(row["metadata"])["import_download_path"] == os.fsdecode(raw)
     undone = ws.process("undo", document["job"])
     assert undone.returncode == 0, undone.stderr
     assert "\\xff\\xfe" in undone.stdout  # shown, not crashed on

@@ -79,24 +79,54 @@ def test_what_the_data_leaves_out_is_kept(lib):
     assert lib.find_episodes(show.id, 1, [1])[0].title == "Pilot"
 
 
-def test_an_item_with_the_same_tmdb_id_is_the_same_item_even_renamed(lib):
+def test_an_item_with_the_same_tmdb_id_is_the_same_item_and_keeps_its_title_with_a_note(lib):
     lib.load(LIBRARY)
     summary = lib.load({"movies": [{"title": "Inception (Director's Cut)", "tmdb_id": 27205}]})
-    assert summary.movies_updated == 1
-    movies = [i.ref.title for i in lib.list_items(MediaType.MOVIE)]
-    assert sorted(movies) == ["Heat", "Inception (Director's Cut)"]
+    assert summary.movies_unchanged == 1 and not summary.movies_added
+    assert summary.notes == ('library file: movies[0]: kept the title "Inception (2010)" of the item with '
+                             "this id; `library add ... --rename` changes it",)
+    assert sorted(i.ref.title for i in lib.list_items(MediaType.MOVIE)) == ["Heat", "Inception"]
+
+
+def test_rename_is_the_explicit_way_to_change_a_title(lib):
+    lib.load(LIBRARY)
+    ref = lib.add_movie("Inception (Director's Cut)", tmdb_id=27205, rename=True)
+    assert ref.title == "Inception (Director's Cut)"
     assert lib.find_items("inception") == []
-    assert [m.title for m in lib.find_items("inceptiondirectorscut")] == [
-        "Inception (Director's Cut)"]
+    assert [m.title for m in lib.find_items("inceptiondirectorscut")] == ["Inception (Director's Cut)"]
 
 
-def test_an_item_without_tmdb_id_is_the_same_by_type_title_and_year(lib):
+def test_an_item_without_tmdb_id_is_the_same_by_type_exact_title_and_year(lib):
     lib.add_movie("Heat", 1995)
-    lib.add_movie("heat", 1995, aliases=["Heat 95"])
+    lib.add_movie("Heat", 1995, aliases=["Heat 95"])
     lib.add_movie("Heat", 1986)
     lib.add_show("Heat", 1995)
     items = sorted((i.ref.type, i.ref.year) for i in lib.list_items())
     assert items == [(MediaType.MOVIE, 1986), (MediaType.MOVIE, 1995), (MediaType.TV_SHOW, 1995)]
+
+
+@pytest.mark.parametrize(("existing", "typed"), [
+    ("Series", "The Series"), ("A Movie Name", "Movie Name"), ("Heat", "heat"), ("S.W.A.T.", "SWAT"),
+])
+def test_articles_punctuation_and_case_never_merge_two_titles_and_a_note_says_so(lib, existing, typed):
+    first = lib.add_show(existing, 2000)
+    notes: list[str] = []
+    second = lib.add_show(typed, 2000, notes=notes)
+    assert second.id != first.id and second.title == typed
+    assert lib.get_item(first.id).title == existing  # never renamed
+    assert len(notes) == 1 and f'"{existing} (2000)" already in the library is another item' in notes[0]
+
+
+def test_the_same_title_with_other_spaces_is_the_same_item(lib):
+    first = lib.add_movie("Blade  Runner ", 1982)
+    assert lib.add_movie("Blade Runner", 1982).id == first.id
+
+
+def test_an_imdb_id_finds_the_same_item_under_another_title(lib):
+    first = lib.add_movie("Léon", 1994, imdb_id="tt0110413")
+    notes: list[str] = []
+    again = lib.add_movie("The Professional", 1994, imdb_id="tt0110413", notes=notes)
+    assert again.id == first.id and again.title == "Léon" and "kept the title" in notes[0]
 
 
 def test_a_missing_year_matches_the_one_item_of_that_title(lib):

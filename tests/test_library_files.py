@@ -78,7 +78,7 @@ def test_recording_a_movie_file_links_it_to_the_movie(lib, tmp_path):
     assert row["library_path_id"] == root.id and row["relative_path"] == MOVIE_PATH
     assert row["path"] == str(tmp_path / "movies" / MOVIE_PATH)
     assert (row["size"], row["resolution"], row["codec"], row["audio_codec"],
-            row["hdr_format"]) == (1234, "1080p", "H.264", "DTS", "HDR10")
+            row["hdr_format"]) == (1234, "1080p", "x264", "DTS", "HDR10")
     assert row["verified_at"].endswith("Z")
     assert json.loads(row["metadata"]) == {"source": "/dl/Inception.mkv", "mode": "hardlink"}
     stored = lib.file_at(root, MOVIE_PATH)
@@ -111,7 +111,7 @@ def test_a_multi_episode_file_records_every_episode_in_order(lib, tmp_path):
     assert [r["episode_id"] for r in linked] == [e.id for e in match.episodes]
     metadata = json.loads(row["metadata"])
     assert metadata["release"] == "Breaking.Bad.S01E02E03"
-    assert [(e["season"], e["episode"]) for e in metadata["episodes"]] == [(1, 2), (1, 3)]
+    assert [(e["season"], e["episode"]) for e in metadata["import_episodes"]] == [(1, 2), (1, 3)]
     assert lib.file_at(root, EPISODE_PATH).episode_ids == tuple(e.id for e in match.episodes)
 
 

@@ -12,7 +12,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from conftest import E2E_LIBRARY, Workspace, write_config, write_file, write_text
+from conftest import E2E_LIBRARY, Workspace, create_database, write_config, write_file, write_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +35,7 @@ def world(root: Path) -> Workspace:
     for folder in (ws.downloads, ws.movies, ws.tv):
         folder.mkdir(parents=True)
     write_config(ws.config, database=ws.db, movies=ws.movies, tv=ws.tv, downloads=ws.downloads)
+    create_database(ws)
     ws.ok("library", "load", str(write_text(root / "library.json", json.dumps(E2E_LIBRARY))))
     return ws
 

@@ -127,7 +127,8 @@ def shm_library(tmp_path: Path, isolated_env: Path):
         write_config(ws.config, database=ws.db, movies=ws.movies, tv=ws.tv, downloads=ws.downloads, mode="move")
         import json
 
-        from conftest import E2E_LIBRARY, write_text
+        from conftest import E2E_LIBRARY, create_database, write_text
+        create_database(ws)
         ws.ok("library", "load", str(write_text(tmp_path / "library.json", json.dumps(E2E_LIBRARY))))
         yield ws
 

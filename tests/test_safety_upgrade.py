@@ -104,6 +104,6 @@ def test_an_upgrade_is_verified_by_hash_when_asked(workspace):
     import hashlib
     import json
     [row] = ws.query("SELECT metadata FROM media_files")
-    assert json.loads(row["metadata"])["sha256"] == hashlib.sha256(new.read_bytes()).hexdigest()
+    assert json.loads(row["metadata"])["import_sha256"] == hashlib.sha256(new.read_bytes()).hexdigest()
     [digest] = ws.query("SELECT digest FROM import_transfers WHERE digest IS NOT NULL")
     assert digest["digest"] == hashlib.sha256(new.read_bytes()).hexdigest()

@@ -117,16 +117,12 @@ class Env:
             self._settings = load_settings(self.config_path)
         return self._settings
 
-    def library(self, *, must_exist: bool = False):
-        """The library database; with must_exist, an empty in-memory one stands in for a missing file."""
+    def library(self):
+        """The library database, which `init` created: a missing file is an error (exit 1)."""
         if self._library is None:
             from mydia_import.library import Library
 
-            database = self.settings().database
-            if must_exist and not database.exists():
-                self._library = Library.memory()
-            else:
-                self._library = Library.open(database)
+            self._library = Library.open(self.settings().database, create=False)
             self._closers.append(self._library.close)
         return self._library
 

@@ -46,7 +46,7 @@ def history(
     env = env_of(ctx, json_mode, quiet, verbose)
     if ctx.invoked_subcommand is not None:
         return
-    library = env.library(must_exist=True)
+    library = env.library()
     if job is not None:
         from mydia_import.undo import find_job
 
@@ -98,7 +98,7 @@ def prune(
     settings = env.settings()
     days = settings.history_keep_days if older_than is None else older_than
     keep = settings.history_keep_jobs if keep_jobs is None else keep_jobs
-    pruned = retention.prune(env.library(must_exist=True), days, keep, dry_run=dry_run)
+    pruned = retention.prune(env.library(), days, keep, dry_run=dry_run)
     ui = env.ui()
     if env.json_mode:
         ui.emit_json({"dry_run": dry_run, "older_than_days": days, "keep_jobs": keep, **pruned.to_json()})

@@ -167,7 +167,7 @@ def _import(env, settings, download: Download, dry_run: bool, log) -> Report:
     request = importer.Request(paths=(download.path,), mode=settings.mode, conflict=settings.conflict,
                                scan=False, dry_run=dry_run, command=f"hook {download.client}",
                                arguments=arguments, metadata=origin)
-    library = env.library(must_exist=dry_run)
+    library = env.library()
     report = importer.run(request, settings, library, listener=None if dry_run else log.listener(None))
     log.report(report)
     return report

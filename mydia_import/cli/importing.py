@@ -93,7 +93,7 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
                    "conflict": str(settings.conflict), "dry_run": dry_run, "reimport": reimport},
         reimport=reimport,
     )
-    library = env.library(must_exist=dry_run)
+    library = env.library()
     from mydia_import.cli.hook import run_logged  # log file, clean-up, media servers, notifications
     from mydia_import.locking import Busy
 
@@ -137,7 +137,7 @@ def identify(
         names = [line.strip() for line in sys.stdin if line.strip()]
     ui = env.ui()
     _note_parser(env, ui)
-    results = identify_names(names, env.library(must_exist=True))
+    results = identify_names(names, env.library())
     if env.json_mode:
         ui.emit_json({"names": results})
         return

@@ -20,6 +20,8 @@ app.add_typer(library_app, name="library")
 AliasOption = Annotated[list[str] | None, typer.Option("--alias", help="Another title it is known by (repeatable).")]
 YearOption = Annotated[int | None, typer.Option("--year", min=1801, max=2199, help="The year of release or first air.")]
 TmdbOption = Annotated[int | None, typer.Option("--tmdb-id", help="The TMDB id.")]
+RenameFlag = Annotated[bool, typer.Option(
+    "--rename", help="An item found by its id takes this title (without it, its title is kept).")]
 
 
 @library_app.command("load")
@@ -43,12 +45,15 @@ def add_movie(
     alias: AliasOption = None,
     tmdb_id: TmdbOption = None,
     imdb_id: Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id (tt…).")] = None,
+    rename: RenameFlag = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Add one movie."""
     env = env_of(ctx, json_mode, quiet, verbose)
-    ref = env.library().add_movie(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id)
-    _show_item(env, ref)
+    notes: list[str] = []
+    ref = env.library().add_movie(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
+                                  notes=notes, rename=rename)
+    _show_item(env, ref, notes)
 
 
 @add_app.command("show")
@@ -61,13 +66,16 @@ def add_show(
     season: Annotated[list[str] | None, typer.Option(
         "--season", metavar="N:COUNT", help="Create episodes 1..COUNT of season N (repeatable), e.g. 1:10.",
     )] = None,
+    rename: RenameFlag = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Add one show, and the episodes of the seasons given."""
     env = env_of(ctx, json_mode, quiet, verbose)
     seasons = dict(_season(s) for s in season or ())
-    ref = env.library().add_show(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, seasons=seasons)
-    _show_item(env, ref)
+    notes: list[str] = []
+    ref = env.library().add_show(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, seasons=seasons,
+                                 notes=notes, rename=rename)
+    _show_item(env, ref, notes)
 
 
 @library_app.command("list")
@@ -81,7 +89,7 @@ def list_items(
     kinds = {"movie": MediaType.MOVIE, "show": MediaType.TV_SHOW, None: None}
     if type_ not in kinds:
         raise typer.BadParameter("must be movie or show", param_hint="--type")
-    items = env.library(must_exist=True).list_items(kinds[type_])
+    items = env.library().list_items(kinds[type_])
     rows = [i.to_json() for i in items]
     ui = env.ui()
     if env.json_mode:
@@ -115,7 +123,7 @@ def adopt(
     if not folder.is_dir():
         raise LibraryError(f"{folder} is not a folder; name the library folder to adopt "
                            "(for example your Movies folder)")
-    library = env.library(must_exist=dry_run)
+    library = env.library()
     if dry_run:
         report = adopt_folder(folder, library, root_type=type_, dry_run=True)
     else:
@@ -191,9 +199,16 @@ def _show_summary(env, summary, headline: str) -> None:
         for what, n in counts.items() if n and what != "unchanged"
     )
     ui.message(f"{headline}: {changes or 'nothing changed'}")
+    _show_notes(env, summary.notes)
 
 
-def _show_item(env, ref) -> None:
+def _show_notes(env, notes) -> None:
+    for note in notes:
+        env.ui().message(f"note: {note}")  # stderr under --json: stdout keeps its one document
+
+
+def _show_item(env, ref, notes=()) -> None:
+    _show_notes(env, notes)
     ui = env.ui()
     if env.json_mode:
         ui.emit_json(ref.to_json())

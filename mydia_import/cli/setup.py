@@ -51,7 +51,7 @@ def init(
         values["import"] = {"mode": str(mode)}
     # The database first: if it refuses these folders, the old config stays as it was.
     database = _absolute(db) if db is not None else load_settings(config_path, read_file=False).database
-    library = Library.open(database)
+    library = Library.open(database, create=True)
     try:
         same = movies == tv
         library.ensure_root(movies, "mixed" if same else "movies")

@@ -25,7 +25,7 @@ def undo(
     from mydia_import import undo as undoing
 
     env = env_of(ctx, json_mode, quiet, verbose)
-    library = env.library(must_exist=True)
+    library = env.library()
     ui = env.ui()
     if dry_run:
         plan = undoing.plan_undo(library, job)
@@ -71,7 +71,7 @@ def retry(
 
     env = env_of(ctx, json_mode, quiet, verbose)
     settings = env.settings()
-    library = env.library(must_exist=dry_run)
+    library = env.library()
     ui = env.ui()
     plan = undoing.plan_retry(library, job)
     for path in plan.missing:

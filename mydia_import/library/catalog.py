@@ -1,13 +1,18 @@
 """Movies, shows and episodes: `library load`, `library add`, `library list`.
 
-An item is the same item when its tmdb_id matches, else when type, title (as
-normalize_title sees it) and year match; a year missing on either side matches
-when only one item of that title could be meant. Writing what is already
-there changes nothing, not even updated_at.
+An item is the same item when an id matches (tmdb_id, else imdb_id), else when type, title
+and year match exactly: the title as typed, but for Unicode composition and runs of spaces.
+Articles, punctuation and case never make two titles one ("Series" and "The Series" are two
+shows; Mydia's media_items may hold both). A year missing on either side matches when only one
+item of that title could be meant. An existing item's title is never changed implicitly: only
+`rename` (`library add ... --rename`) does. A new item whose title is close to an existing one's
+(the same matching key) is added, with a note saying so. Writing what is already there changes
+nothing, not even updated_at.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -38,21 +43,28 @@ def load(db: Database, data: object) -> LoadSummary:
 
 def add_movie(
     db: Database, title: str, year: int | None = None, aliases: Iterable[str] = (),
-    tmdb_id: int | None = None, imdb_id: str | None = None,
+    tmdb_id: int | None = None, imdb_id: str | None = None, notes: list[str] | None = None,
+    rename: bool = False,
 ) -> MediaRef:
     entry = {"title": title, "year": year, "aliases": list(aliases), "tmdb_id": tmdb_id,
              "imdb_id": imdb_id}
-    return _add(db, parse_item(entry, MediaType.MOVIE, f'movie "{title}"'))
+    return _add(db, parse_item(entry, MediaType.MOVIE, f'movie "{title}"'), notes, rename)
 
 
 def add_show(
     db: Database, title: str, year: int | None = None, aliases: Iterable[str] = (),
     tmdb_id: int | None = None, seasons: Mapping[int, int] | None = None,
+    notes: list[str] | None = None, rename: bool = False,
 ) -> MediaRef:
     where = f'show "{title}"'
     entry = {"title": title, "year": year, "aliases": list(aliases), "tmdb_id": tmdb_id,
              "episodes": season_episodes(seasons or {}, where)}
-    return _add(db, parse_item(entry, MediaType.TV_SHOW, where))
+    return _add(db, parse_item(entry, MediaType.TV_SHOW, where), notes, rename)
+
+
+def same_title(title: str) -> str:
+    """The title an item is the same item by: as typed, but for Unicode composition and spaces."""
+    return " ".join(unicodedata.normalize("NFC", title).split())
 
 
 def list_items(db: Database, type: MediaType | None = None) -> list[ItemSummary]:
@@ -84,32 +96,36 @@ def list_items(db: Database, type: MediaType | None = None) -> list[ItemSummary]
     ]
 
 
-def _add(db: Database, spec: ItemSpec) -> MediaRef:
-    _, ids = _apply(db, [spec])
+def _add(db: Database, spec: ItemSpec, notes: list[str] | None, rename: bool) -> MediaRef:
+    summary, ids = _apply(db, [spec], rename)
+    if notes is not None:
+        notes.extend(summary.notes)
     item = get_item(db, ids[0])
     assert item is not None
     return item
 
 
-def _apply(db: Database, specs: Sequence[ItemSpec]) -> tuple[LoadSummary, list[str]]:
+def _apply(db: Database, specs: Sequence[ItemSpec], rename: bool = False) -> tuple[LoadSummary, list[str]]:
     counts: Counter[str] = Counter()
     ids: list[str] = []
+    notes: list[str] = []
     with db.transaction():
         for spec in specs:
-            item_id, outcome = _upsert_item(db, spec)
+            item_id, outcome = _upsert_item(db, spec, notes, rename)
             ids.append(item_id)
             counts[f"{_NOUNS[spec.type]}_{outcome}"] += 1
             added, updated = _upsert_episodes(db, item_id, spec.episodes)
             counts["episodes_added"] += added
             counts["episodes_updated"] += updated
-    return LoadSummary(**counts), ids
+    return LoadSummary(**counts, notes=tuple(notes)), ids
 
 
-def _upsert_item(db: Database, spec: ItemSpec) -> tuple[str, str]:
+def _upsert_item(db: Database, spec: ItemSpec, notes: list[str], rename: bool) -> tuple[str, str]:
     """The item's id and 'added', 'updated' or 'unchanged'."""
     row = _find_same(db, spec)
     now = timestamp()
     if row is None:
+        notes.extend(_close_to(db, spec))
         item_id = new_id()
         db.insert("media_items", {
             "id": item_id, "type": str(spec.type), "title": spec.title, "year": spec.year,
@@ -119,20 +135,25 @@ def _upsert_item(db: Database, spec: ItemSpec) -> tuple[str, str]:
         index_titles(db, item_id, spec.title, None)
         _add_aliases(db, item_id, spec.aliases)
         return item_id, "added"
-    given = {"title": spec.title, "year": spec.year, "tmdb_id": spec.tmdb_id,
-             "imdb_id": spec.imdb_id}
+    title = spec.title
+    if same_title(title) != same_title(row["title"]) and not rename:
+        # Found by its id under another title: the library's title stays (Mydia's, or the user's).
+        notes.append(f'{spec.where}: kept the title "{media_ref(row).label()}" of the item with this id; '
+                     "`library add ... --rename` changes it")
+        title = row["title"]
+    given = {"title": title, "year": spec.year, "tmdb_id": spec.tmdb_id, "imdb_id": spec.imdb_id}
     # What the data leaves out is kept, never erased.
     changes = {k: v for k, v in given.items() if v is not None and v != row[k]}
     if changes:
         db.update("media_items", row["id"], {**changes, "updated_at": now})
         if "title" in changes:
-            index_titles(db, row["id"], spec.title, row["original_title"])
+            index_titles(db, row["id"], title, row["original_title"])
     added = _add_aliases(db, row["id"], spec.aliases)
     return row["id"], "updated" if changes or added else "unchanged"
 
 
 def _find_same(db: Database, spec: ItemSpec) -> dict[str, Any] | None:
-    columns = "m.id, m.type, m.title, m.original_title, m.year, m.tmdb_id, m.imdb_id"
+    columns = _COLUMNS
     if spec.tmdb_id is not None:
         row = db.row(f"SELECT {columns} FROM media_items m WHERE m.tmdb_id = ?", [spec.tmdb_id])
         if row and row["type"] != str(spec.type):
@@ -144,11 +165,13 @@ def _find_same(db: Database, spec: ItemSpec) -> dict[str, Any] | None:
             ))
         if row:
             return row
-    candidates = db.rows(
-        f"SELECT {columns} FROM import_titles t JOIN media_items m ON m.id = t.media_item_id "
-        "WHERE t.normalized = ? AND t.kind = 'title' AND +m.type = ? ORDER BY m.inserted_at",
-        [normalize_title(spec.title), str(spec.type)],
-    )
+    if spec.imdb_id is not None:
+        row = db.row(f"SELECT {columns} FROM media_items m WHERE m.imdb_id = ? AND m.type = ? "
+                     "ORDER BY m.inserted_at LIMIT 1", [spec.imdb_id, str(spec.type)])
+        if row and (spec.tmdb_id is None or row["tmdb_id"] is None):
+            return row
+    wanted = same_title(spec.title)
+    candidates = [c for c in _keyed(db, spec) if same_title(c["title"]) == wanted]
     # An item that already has another tmdb_id is another item of the same name.
     candidates = [c for c in candidates if spec.tmdb_id is None or c["tmdb_id"] is None]
     for candidate in candidates:
@@ -163,6 +186,27 @@ def _find_same(db: Database, spec: ItemSpec) -> dict[str, Any] | None:
         )
     undated = [c for c in candidates if c["year"] is None]
     return undated[0] if len(undated) == 1 else None
+
+
+_COLUMNS = "m.id, m.type, m.title, m.original_title, m.year, m.tmdb_id, m.imdb_id"
+
+
+def _keyed(db: Database, spec: ItemSpec) -> list[dict[str, Any]]:
+    """Items of the spec's type whose title has its matching key (normalize_title): the exact
+    title is among them, and the others are close enough to be worth a note."""
+    return db.rows(
+        f"SELECT {_COLUMNS} FROM import_titles t JOIN media_items m ON m.id = t.media_item_id "
+        "WHERE t.normalized = ? AND t.kind = 'title' AND +m.type = ? ORDER BY m.inserted_at",
+        [normalize_title(spec.title), str(spec.type)],
+    )
+
+
+def _close_to(db: Database, spec: ItemSpec) -> list[str]:
+    """A note for each existing item a new item could be mistaken for."""
+    return [f'{spec.where}: added as a new item; "{media_ref(c).label()}" already in the library is '
+            "another item (a different title or year); if it is the same, give its --tmdb-id"
+            for c in _keyed(db, spec)]
+
 
 
 def _add_aliases(db: Database, item_id: str, aliases: Iterable[str]) -> int:

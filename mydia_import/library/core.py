@@ -14,7 +14,7 @@ from types import TracebackType
 from typing import Any
 
 from mydia_import.errors import LibraryError
-from mydia_import.library import catalog, files, jobs, lookup, prune, roots
+from mydia_import.library import catalog, files, jobs, lookup, migrations, prune, reconcile, roots
 from mydia_import.library.db import Database
 from mydia_import.library.journal import Journal
 from mydia_import.library.parsecache import ParseCache
@@ -46,12 +46,15 @@ class Library:
         # all look up the same titles.
         self._items: dict[tuple[str, MediaType | None], tuple[MediaRef, ...]] = {}
         db.ensure_schema()
+        migrations.migrate(db)
+        reconcile.drop_orphan_links(db)
         lookup.sync_title_index(db)
 
     @classmethod
-    def open(cls, path: Path) -> Library:
-        """Open (creating file, folders and missing tables) the library at `path`."""
-        db = Database.open(path)
+    def open(cls, path: Path, create: bool = True) -> Library:
+        """Open the library at `path`, creating its missing tables, and with `create` the file
+        and its folders (`init`); without, a missing file is a LibraryError."""
+        db = Database.open(path, create)
         try:
             return cls(db)
         except BaseException:
@@ -101,6 +104,13 @@ class Library:
     def root_for(self, path: Path) -> LibraryRoot | None:
         return roots.root_for(self.db, path)
 
+    def home_of(self, item: MediaRef) -> LibraryRoot | None:
+        """Where this item already has files (several library_paths of one type may exist)."""
+        return roots.home_of(self.db, item.id, str(item.type))
+
+    def first_suitable_root(self, type: MediaType) -> LibraryRoot | None:
+        return roots.first_suitable(self.db, str(type))
+
     # -- catalog ------------------------------------------------------------
 
     def load(self, data: dict[str, Any]) -> LoadSummary:
@@ -109,17 +119,20 @@ class Library:
 
     def add_movie(
         self, title: str, year: int | None = None, aliases: Iterable[str] = (),
-        tmdb_id: int | None = None, imdb_id: str | None = None,
+        tmdb_id: int | None = None, imdb_id: str | None = None, notes: list[str] | None = None,
+        rename: bool = False,
     ) -> MediaRef:
+        """One movie; `notes` collects what the user should know (a close title, a title kept)."""
         self._items.clear()
-        return catalog.add_movie(self.db, title, year, aliases, tmdb_id, imdb_id)
+        return catalog.add_movie(self.db, title, year, aliases, tmdb_id, imdb_id, notes, rename)
 
     def add_show(
         self, title: str, year: int | None = None, aliases: Iterable[str] = (),
         tmdb_id: int | None = None, seasons: Mapping[int, int] | None = None,
+        notes: list[str] | None = None, rename: bool = False,
     ) -> MediaRef:
         self._items.clear()
-        return catalog.add_show(self.db, title, year, aliases, tmdb_id, seasons)
+        return catalog.add_show(self.db, title, year, aliases, tmdb_id, seasons, notes, rename)
 
     def list_items(self, type: MediaType | None = None) -> list[ItemSummary]:
         return catalog.list_items(self.db, type)

@@ -73,10 +73,15 @@ class Database:
         self._tracer: Callable[[str, Any], None] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> Database:
+    def open(cls, path: Path, create: bool = True) -> Database:
+        """Open the database at `path`; a missing file is created only with `create` (init):
+        a mistyped path must not become an empty library that knows no file."""
         path = Path(path).expanduser()
         if path.is_dir():
             raise LibraryError(f"{path} is a folder, not a SQLite database")
+        if not create and not path.exists():
+            raise LibraryError(f"the library database {path} does not exist; create it with `mydia-import init` "
+                               "or correct [library] database in the config")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
@@ -85,8 +90,10 @@ class Database:
                 f"{describe_os_error(error)}"
             ) from error
         _check_access(path)
+        # Without `create`, SQLite itself refuses to make the file (one removed since the check).
+        target, uri = (str(path), False) if create else (f"{path.absolute().as_uri()}?mode=rw", True)
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+            conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS, uri=uri)
         except sqlite3.Error as error:
             raise LibraryError(_describe(error, str(path))) from error
         return cls._set_up(conn, str(path))

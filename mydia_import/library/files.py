@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
+from mydia_import import provenance, vocabulary
 from mydia_import.errors import LibraryError
 from mydia_import.library.db import Database, new_id, timestamp
 from mydia_import.library.results import StoredFile
@@ -70,9 +71,9 @@ class Files:
         episodes = () if is_movie else match.episodes
         absolute = str(Path(root.path) / relative)
         now = timestamp()
-        info = dict(metadata)
+        info = provenance.modernize(metadata)  # an old record replayed from a journal too
         if episodes:
-            info["episodes"] = [{"id": e.id, "season": e.season, "episode": e.episode}
+            info["import_episodes"] = [{"id": e.id, "season": e.season, "episode": e.episode}
                                 for e in episodes]
         values: dict[str, Any] = {
             "media_item_id": match.item.id if is_movie else None,
@@ -86,8 +87,7 @@ class Files:
             "updated_at": now,
         }
         if release is not None:
-            values.update(resolution=release.resolution, codec=release.video_codec,
-                          audio_codec=release.audio_codec, hdr_format=release.hdr_format)
+            values.update(vocabulary.columns(release))  # Mydia's words, not guessit's
         with self.db.transaction():
             row = self._row_at(root, relative) or _unrooted_row(self.db, root, absolute)
             if row:
@@ -134,8 +134,10 @@ class Files:
             f"SELECT season_number, episode_number FROM episodes WHERE id IN ({marks})", list(episode_ids)))
 
     def delete(self, media_file_id: str) -> bool:
-        """Forget one media_files row (its episode links go with it); False if unknown."""
-        cursor = self.db.execute("DELETE FROM media_files WHERE id = ?", [media_file_id])
+        """Forget one media_files row and its episode links; False if unknown."""
+        with self.db.transaction():
+            self.db.execute("DELETE FROM import_file_episodes WHERE media_file_id = ?", [media_file_id])
+            cursor = self.db.execute("DELETE FROM media_files WHERE id = ?", [media_file_id])
         return cursor.rowcount > 0
 
     def snapshot(self, media_file_id: str) -> dict[str, Any] | None:
@@ -153,7 +155,10 @@ class Files:
 
         False when it cannot be (its item or episode is no longer in the library)."""
         row = dict(snapshot["row"])
+        row["metadata"] = _modern_json(row.get("metadata"))  # a snapshot older than the migration
         with self.db.transaction():
+            for old in self.db.rows("SELECT id FROM media_files WHERE id = ? OR path = ?", [row["id"], row["path"]]):
+                self.db.execute("DELETE FROM import_file_episodes WHERE media_file_id = ?", [old["id"]])
             self.db.execute("DELETE FROM media_files WHERE id = ? OR path = ?", [row["id"], row["path"]])
             if row.get("media_item_id") and not self.db.value(
                     "SELECT 1 FROM media_items WHERE id = ?", [row["media_item_id"]]):
@@ -270,6 +275,16 @@ def _unrooted_row(db: Database, root: LibraryRoot, absolute: str) -> dict[str, A
         f"{absolute} is already recorded under the library root {row['root_path']}, which "
         f"holds {root.path}; one file cannot belong to two roots"
     )
+
+
+def _modern_json(text: str | None) -> str | None:
+    try:
+        metadata = json.loads(text) if text else None
+    except ValueError:
+        return text
+    if not isinstance(metadata, dict) or not provenance.written_before(metadata):
+        return text
+    return json_dumps(provenance.modernize(metadata), default=str)
 
 
 def _stored(db: Database, row: dict[str, Any]) -> StoredFile:

@@ -26,6 +26,7 @@ class LoadSummary:
     shows_unchanged: int = 0
     episodes_added: int = 0
     episodes_updated: int = 0
+    notes: tuple[str, ...] = ()  # items close to an existing one, titles kept
 
     @property
     def changed(self) -> bool:
@@ -41,6 +42,7 @@ class LoadSummary:
             "shows": {"added": self.shows_added, "updated": self.shows_updated,
                       "unchanged": self.shows_unchanged},
             "episodes": {"added": self.episodes_added, "updated": self.episodes_updated},
+            "notes": list(self.notes),
         }
 
 

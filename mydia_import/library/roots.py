@@ -65,6 +65,31 @@ def _existing(db: Database, wanted: Path, type: str) -> LibraryRoot | None:
     return None
 
 
+# Which roots hold each kind of item (Mydia's library-type rule: mixed holds both).
+SUITS = {"movie": ("movies", "mixed"), "tv_show": ("series", "mixed")}
+
+
+def home_of(db: Database, item_id: str, item_type: str) -> LibraryRoot | None:
+    """The library folder where an item already has files (most of them, if in several): a
+    show's new episodes go beside its others. None when it has none in a suitable folder."""
+    kinds = SUITS[item_type]
+    row = db.row(
+        "SELECT lp.id, lp.path, lp.type, count(*) AS n FROM media_files f "
+        "JOIN library_paths lp ON lp.id = f.library_path_id "
+        "LEFT JOIN episodes e ON e.id = f.episode_id "
+        "WHERE (f.media_item_id = ? OR e.media_item_id = ?) AND lp.type IN (?, ?) "
+        "GROUP BY lp.id ORDER BY n DESC, lp.path LIMIT 1", [item_id, item_id, *kinds])
+    return _root(row) if row else None
+
+
+def first_suitable(db: Database, item_type: str) -> LibraryRoot | None:
+    """The first library folder (by path) that can hold this kind of item: its own type first,
+    then a mixed one."""
+    own, mixed = SUITS[item_type]
+    found = [r for r in roots(db) if r.type in (own, mixed)]
+    return min(found, key=lambda r: (r.type != own, str(r.path)), default=None)
+
+
 def root_for(db: Database, path: Path | str) -> LibraryRoot | None:
     """The root that holds this absolute path (the innermost, if roots nest)."""
     target = _clean(path)

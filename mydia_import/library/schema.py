@@ -173,13 +173,19 @@ MYDIA_TABLES = (QUALITY_PROFILES, USERS, MEDIA_ITEMS, EPISODES, LIBRARY_PATHS, M
 
 # --- the tool's own tables -------------------------------------------------
 
+# No table of the tool's refers to one of Mydia's with a foreign key. Mydia changes a table by
+# rebuilding it (copy, DROP TABLE, rename) with foreign keys on: the drop deletes every row first,
+# so an ON DELETE CASCADE from here would empty the tool's table, and a plain reference would make
+# Mydia's migration fail. The tool reconciles these links itself on open (library/reconcile.py):
+# a link whose Mydia row is gone is dropped; one whose row came back under the same id stays.
+
 # Normalised keys of each item's title (and original title, which Mydia fills
 # from TMDB) so that matching is an index lookup. Kept in sync on open for
 # items Mydia creates or renames; `title` is the text the key was made from.
 IMPORT_TITLES = Table(
     "import_titles",
     (
-        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "media_item_id TEXT NOT NULL",  # media_items.id
         "kind TEXT NOT NULL CHECK(kind IN ('title', 'original_title'))",
         "title TEXT NOT NULL",
         "normalized TEXT NOT NULL",
@@ -191,7 +197,7 @@ IMPORT_TITLES = Table(
 IMPORT_ALIASES = Table(
     "import_aliases",
     (
-        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "media_item_id TEXT NOT NULL",  # media_items.id
         "alias TEXT NOT NULL",
         "normalized TEXT NOT NULL",
         "inserted_at TEXT NOT NULL",
@@ -204,8 +210,8 @@ IMPORT_ALIASES = Table(
 IMPORT_EPISODE_NUMBERS = Table(
     "import_episode_numbers",
     (
-        "episode_id TEXT PRIMARY KEY NOT NULL REFERENCES episodes(id) ON DELETE CASCADE",
-        "media_item_id TEXT NOT NULL REFERENCES media_items(id) ON DELETE CASCADE",
+        "episode_id TEXT PRIMARY KEY NOT NULL",  # episodes.id
+        "media_item_id TEXT NOT NULL",  # media_items.id
         "absolute_number INTEGER NOT NULL CHECK(absolute_number > 0)",
     ),
     indexes=(Index("import_episode_numbers_absolute_index", ("media_item_id", "absolute_number")),),
@@ -215,8 +221,8 @@ IMPORT_EPISODE_NUMBERS = Table(
 IMPORT_FILE_EPISODES = Table(
     "import_file_episodes",
     (
-        "media_file_id TEXT NOT NULL REFERENCES media_files(id) ON DELETE CASCADE",
-        "episode_id TEXT NOT NULL REFERENCES episodes(id) ON DELETE CASCADE",
+        "media_file_id TEXT NOT NULL",  # media_files.id
+        "episode_id TEXT NOT NULL",  # episodes.id
         "position INTEGER NOT NULL CHECK(position >= 0)",
     ),
     constraints=("PRIMARY KEY (media_file_id, position)", "UNIQUE(media_file_id, episode_id)"),
@@ -357,7 +363,20 @@ IMPORT_SETTLED_RELEASES = Table(
     indexes=(Index("import_settled_releases_downloads_index", ("downloads",)),),
 )
 
+# The tool's own schema changes, one row each once applied (library/migrations.py): the version
+# an existing database has reached, and when and how many rows each changed.
+IMPORT_MIGRATIONS = Table(
+    "import_migrations",
+    (
+        "version INTEGER PRIMARY KEY NOT NULL",
+        "name TEXT NOT NULL",
+        "applied_at TEXT NOT NULL",
+        "changed INTEGER NOT NULL DEFAULT 0",  # rows rebuilt or rewritten
+    ),
+)
+
 TOOL_TABLES = (
+    IMPORT_MIGRATIONS,
     IMPORT_PARSE_CACHE,
     IMPORT_SETTLED_RELEASES,
     IMPORT_TITLES,
