@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -136,7 +136,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
             items = _unpacked(items, unpacker, request, settings, library, parser, roots, context)
             execution = _Execution(context, results, _stored_ids(items, library))
             _execute(items, execution)
-            rescan.settle(library, items, results)
+            rescan.settle(library, items, results, unsettled=unpacker.releases)
             _remove_emptied_releases(items, results, paths if request.scan else (), settings)
             finished = True
         finally:
@@ -195,13 +195,16 @@ class _Rescan:
         keyed.sort(key=lambda k: k[0])  # stable: each release's files keep their order
         return [item for _, item in keyed]
 
-    def settle(self, library, items: list[PlannedFile | _Recalled], results: Results) -> None:
+    def settle(self, library, items: list[PlannedFile | _Recalled], results: Results,
+               unsettled: Container[Path] = ()) -> None:
         """Store the releases this scan settled (a shortcut only: if the library refuses, the
-        next scan takes the normal path)."""
+        next scan takes the normal path); never those in `unsettled` (releases of archives, which
+        archives/stage.py recognises)."""
         # Only the planned files' results are read back (a re-scan recalls nearly all of them).
         decided = [(p, results[i]) for i, p in enumerate(items) if isinstance(p, PlannedFile)]
         try:
             for downloads, walks in self.walks.items():
+                walks = {r: w for r, w in walks.items() if r not in unsettled}
                 settled.settle(library, downloads, walks, [r for r in walks if r in self.recalled], decided)
         except LibraryError:
             pass

@@ -103,7 +103,7 @@ def test_a_rescan_of_an_extracted_set_does_not_extract_it_again(workspace):
     (workspace.movies / INCEPTION).chmod(0o444)
     report = workspace.json("scan")
     rows = [f for f in report["files"] if f["source"].endswith(".rar")]
-    assert [r["status"] for r in rows] == ["already_imported"]
+    assert [r["status"] for r in rows] == ["already-imported"], report
     assert "not extracted again" not in rows[0]["reason"] and "extracted on" in rows[0]["reason"]
     assert leftovers(workspace) == []
     (workspace.movies / INCEPTION).unlink()

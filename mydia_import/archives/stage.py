@@ -120,11 +120,13 @@ class Unpacker:
         self.library, self.settings, self.job_id, self.listener = library, settings, job_id, listener
         self.reimport = reimport
         self.extracted: list[_Extracted] = []
+        self.releases: set[Path] = set()  # the releases of archives met (never settled: settled.py)
 
     def expand(self, p: PlannedFile) -> tuple[list[PlannedFile], list[Path]]:
         """An archive row: the rows to report in its place, and the extracted release folders to plan."""
         if not getattr(self.settings, "archives_extract", True):
             return [p], []
+        self.releases.add(p.candidate.release)
         rows, releases = [], []
         for archive in release_sets(p.candidate.release):
             row, release = self._one(p, archive)
