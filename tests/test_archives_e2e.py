@@ -11,7 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import INCEPTION, INCEPTION_SRT, MOVIE_RELEASE, OFFICE_S02, PACK_RELEASE, Workspace, snapshot, tree
+from conftest import INCEPTION, INCEPTION_SRT, MOVIE_RELEASE, OFFICE_S02, PACK_RELEASE, Workspace, snapshot
 from rarwriter import write_rar
 
 needs_unar = pytest.mark.skipif(shutil.which("unar") is None or shutil.which("lsar") is None,
@@ -79,7 +79,8 @@ def test_a_zip_is_extracted_and_imported(workspace):
 
 
 @needs_unar
-@pytest.mark.skipif(shutil.which("7zz") is None and shutil.which("7z") is None, reason="needs 7zz (apt-get install 7zip)")
+@pytest.mark.skipif(shutil.which("7zz") is None and shutil.which("7z") is None,
+                    reason="needs 7zz (apt-get install 7zip)")
 @pytest.mark.parametrize("split", [False, True])
 def test_a_7z_set_is_extracted_and_imported(workspace, tmp_path, split):
     staging = tmp_path / "staging"
@@ -111,3 +112,150 @@ def test_a_rescan_of_an_extracted_set_does_not_extract_it_again(workspace):
     rows = [f for f in report["files"] if f["source"].endswith(".rar")]
     assert "not extracted again (--reimport" in rows[0]["reason"]
     assert workspace.movie_files() == {INCEPTION_SRT}
+
+
+def skipped_set(ws: Workspace, code: int = 4) -> dict:
+    report = ws.json("scan", code=code)
+    rows = [f for f in report["files"] if f["source"].endswith(".rar")]
+    assert len(rows) == 1, report
+    assert leftovers(ws) == []
+    assert ws.movie_files() == set()
+    return rows[0]
+
+
+@needs_unar
+def test_a_set_missing_a_volume_is_skipped_naming_it(workspace):
+    folder = rar_release(workspace)
+    (folder / f"{MOVIE_RELEASE.lower()}.part2.rar").unlink()
+    row = skipped_set(workspace)
+    assert row["status"] == "skipped"
+    assert f"volume {MOVIE_RELEASE.lower()}.part2.rar is missing" in row["reason"]
+
+
+@needs_unar
+@pytest.mark.parametrize("version", [4, 5])
+def test_a_corrupt_volume_fails_the_crc_check_and_leaves_nothing(workspace, version):
+    folder = rar_release(workspace, version=version)
+    second = sorted(folder.glob("*.part2.rar"))[0]
+    data = bytearray(second.read_bytes())
+    data[5000] ^= 0xFF  # in the stored data, past the headers
+    second.write_bytes(bytes(data))
+    before = snapshot(workspace.downloads)
+    row = skipped_set(workspace)
+    assert row["status"] == "failed"
+    assert "fails its CRC check" in row["reason"] or "could not extract" in row["reason"]
+    assert snapshot(workspace.downloads) == before
+
+
+@needs_unar
+def test_an_sfv_mismatch_skips_the_set_naming_the_volume(workspace):
+    folder = rar_release(workspace)
+    first = f"{MOVIE_RELEASE.lower()}.part1.rar"
+    (folder / f"{MOVIE_RELEASE}.sfv").write_text(f"; made by a test\n{first} DEADBEEF\n")
+    row = skipped_set(workspace)
+    assert f"SFV check: {first} fails its CRC check" in row["reason"]
+
+
+@needs_unar
+def test_a_matching_sfv_lets_the_set_through(workspace):
+    import zlib
+
+    folder = rar_release(workspace)
+    lines = [f"{v.name} {zlib.crc32(v.read_bytes()):08X}" for v in sorted(folder.glob("*.rar"))]
+    (folder / f"{MOVIE_RELEASE}.sfv").write_text("\n".join(lines) + "\n")
+    workspace.ok("scan")
+    assert workspace.movie_files() == {INCEPTION, INCEPTION_SRT}
+
+
+@needs_unar
+@pytest.mark.parametrize("version", [4, 5])
+def test_a_passworded_set_is_skipped_with_that_reason(workspace, version):
+    rar_release(workspace, version=version, encrypted=True)
+    row = skipped_set(workspace)
+    assert "password-protected" in row["reason"]
+
+
+@needs_unar
+def test_a_member_named_to_climb_out_is_refused(workspace):
+    rar_release(workspace, files={"../../x.mkv": MOVIE})
+    row = skipped_set(workspace)
+    assert "'../../x.mkv'" in row["reason"] and "outside" in row["reason"]
+    assert not (workspace.root / "x.mkv").exists() and not (workspace.downloads / "x.mkv").exists()
+
+
+@needs_unar
+def test_a_set_holding_a_season_pack_imports_every_episode(workspace):
+    folder = workspace.downloads / PACK_RELEASE
+    folder.mkdir()
+    episodes = {f"The.Office.US.S02E{n:02d}.720p.WEB-DL.DD5.1.H.264-NTb.mkv": os.urandom(40_000 + n) for n in (1, 2, 3)}
+    write_rar(folder, PACK_RELEASE, episodes, volume_size=50_000)
+    workspace.ok("scan")
+    assert workspace.tv_files() == set(OFFICE_S02.values())
+    assert leftovers(workspace) == []
+
+
+@needs_unar
+def test_a_sample_beside_the_movie_in_a_set_stays_out(workspace):
+    rar_release(workspace, files={f"{MOVIE_RELEASE}.mkv": MOVIE, f"Sample/{MOVIE_RELEASE}-sample.mkv": MOVIE[:5000]})
+    report = workspace.json("scan")
+    assert workspace.movie_files() == {INCEPTION}
+    sample = [f for f in report["files"] if f["source"].endswith("-sample.mkv")]
+    assert sample and sample[0]["status"] == "skipped" and "sample" in sample[0]["reason"]
+    assert leftovers(workspace) == []
+
+
+@needs_unar
+@pytest.mark.parametrize("point", ["extracting", "journaled"])
+def test_a_run_killed_while_extracting_leaves_nothing_after_the_next_run(workspace, point):
+    rar_release(workspace)
+    before = snapshot(workspace.downloads)
+    killed = workspace.process("scan", env={"MYDIA_IMPORT_TEST_CRASH": point})
+    assert killed.returncode == -9, killed.stderr
+    workspace.ok("scan")
+    assert_imported(workspace, before)
+    assert workspace.count("import_extractions") == 1
+
+
+def test_a_zip_killed_mid_extraction_leaves_nothing_after_the_next_run(workspace):
+    folder = workspace.downloads / MOVIE_RELEASE
+    folder.mkdir()
+    with zipfile.ZipFile(folder / f"{MOVIE_RELEASE}.zip", "w") as z:
+        z.writestr(f"{MOVIE_RELEASE}.mkv", MOVIE * 8)
+    killed = workspace.process("scan", env={"MYDIA_IMPORT_TEST_CRASH": "extract-chunk:2"})
+    assert killed.returncode == -9, killed.stderr
+    assert any(".mydia-extract" in p.parts for p in workspace.downloads.rglob("*"))  # killed half way
+    workspace.ok("scan")
+    assert workspace.movie_files() == {INCEPTION}
+    assert leftovers(workspace) == []
+
+
+@needs_unar
+def test_a_disk_too_small_for_the_extraction_skips_the_set(workspace, monkeypatch):
+    import shutil as shutil_module
+    from collections import namedtuple
+
+    rar_release(workspace)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil_module, "disk_usage", lambda path: usage(10**9, 10**9 - 1000, 1000))
+    row = skipped_set(workspace)
+    assert "not enough free space to extract it" in row["reason"]
+
+
+@needs_unar
+def test_a_dry_run_shows_a_set_as_one_planned_item_with_what_it_holds(workspace):
+    rar_release(workspace)
+    report = workspace.json("scan", "--dry-run")
+    assert [(f["status"], Path(f["source"]).name) for f in report["files"]] == [
+        ("planned", f"{MOVIE_RELEASE.lower()}.part1.rar")]
+    reason = report["files"][0]["reason"]
+    assert f"{MOVIE_RELEASE}.mkv (300 kB)" in reason and "RAR, 4 volumes" in reason
+    assert leftovers(workspace) == []
+
+
+def test_without_unar_a_rar_set_is_reported_naming_the_package(workspace, monkeypatch):
+    from mydia_import.archives import unar
+
+    monkeypatch.setattr(unar, "available", lambda: False)
+    rar_release(workspace)
+    row = skipped_set(workspace)
+    assert "install the package unar" in row["reason"]

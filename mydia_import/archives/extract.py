@@ -135,8 +135,10 @@ def _extract_unar(archive: ArchiveSet, chosen: list[Member], folder: Path, on_by
             time.sleep(0.1)
         words = process.stderr.read().decode(errors="replace").strip().splitlines() if process.stderr else []
     if process.returncode != 0:
-        raise ExtractError(f"unar could not extract {archive.first.name}: "
-                           f"{words[-1] if words else f'exit {process.returncode}'}")
+        last = words[-1] if words else f"exit {process.returncode}"
+        said = last[last.rfind("(") + 1:last.rfind(")")] if last.endswith(".)") else last
+        raise ExtractError(f"unar could not extract it ({said}): a volume is damaged or incomplete; "
+                           "recheck the download in the client")
 
 
 def _size(path: Path) -> int:

@@ -145,9 +145,9 @@ class Unpacker:
         found = inspect(archive, self.settings)
         base = work_base(self.settings, p.candidate.release)
         if found.problem is None:
-            base.mkdir(parents=True, exist_ok=True)
             reserve = int(getattr(self.settings, "min_free_mb", 0)) * 1_000_000
-            found.problem = extract.space_problem(base, sum(m.size for m in found.chosen), reserve)
+            found.problem = extract.space_problem(base if base.exists() else base.parent,
+                                                  sum(m.size for m in found.chosen), reserve)
         if found.problem is not None:
             return PlannedFile(candidate, Status.SKIPPED, reason=found.problem), None
         work = base / f"{self.job_id[:8]}-{len(self.extracted) + 1}"
