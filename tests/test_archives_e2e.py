@@ -259,3 +259,26 @@ def test_without_unar_a_rar_set_is_reported_naming_the_package(workspace, monkey
     rar_release(workspace)
     row = skipped_set(workspace)
     assert "install the package unar" in row["reason"]
+
+
+@needs_unar
+def test_the_qbittorrent_hook_extracts_and_imports_a_rar_release(workspace):
+    folder = rar_release(workspace, version=4, new_names=False)
+    before = snapshot(workspace.downloads)
+    workspace.ok("hook", "qbittorrent", "--content-path", str(folder), "--name", MOVIE_RELEASE,
+                 "--root-path", str(folder), "--save-path", str(workspace.downloads), "--hash", "ab" * 20)
+    assert_imported(workspace, before)
+
+
+@needs_unar
+def test_a_scan_of_several_rar_releases_imports_them_all_with_no_leftovers(workspace):
+    rar_release(workspace, version=5)
+    folder = workspace.downloads / PACK_RELEASE
+    folder.mkdir()
+    episodes = {f"The.Office.US.S02E{n:02d}.720p.WEB-DL.DD5.1.H.264-NTb.mkv": os.urandom(40_000 + n) for n in (1, 2, 3)}
+    write_rar(folder, PACK_RELEASE, episodes, version=4, volume_size=30_000, new_names=False)
+    before = snapshot(workspace.downloads)
+    workspace.ok("scan")
+    assert workspace.movie_files() == {INCEPTION, INCEPTION_SRT}
+    assert workspace.tv_files() == set(OFFICE_S02.values())
+    assert snapshot(workspace.downloads) == before and leftovers(workspace) == []
