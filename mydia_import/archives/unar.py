@@ -26,8 +26,9 @@ def list_json(first: Path) -> dict:
     except ValueError:
         data = None
     if done.returncode != 0 or not isinstance(data, dict) or "lsarContents" not in data:
-        words = (done.stderr or done.stdout).decode(errors="replace").strip().splitlines()
-        raise OSError(f"lsar cannot read it ({words[-1] if words else f'exit {done.returncode}'})")
+        words = done.stderr.decode(errors="replace").strip().splitlines()
+        raise OSError(f"lsar does not recognise it as an archive{f' ({words[-1]})' if words else ''}; "
+                      "a volume may be damaged or not an archive at all")
     return data
 
 
