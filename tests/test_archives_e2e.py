@@ -282,3 +282,17 @@ def test_a_scan_of_several_rar_releases_imports_them_all_with_no_leftovers(works
     assert workspace.movie_files() == {INCEPTION, INCEPTION_SRT}
     assert workspace.tv_files() == set(OFFICE_S02.values())
     assert snapshot(workspace.downloads) == before and leftovers(workspace) == []
+
+
+def test_a_work_folder_that_cannot_be_made_fails_the_set_in_one_line(workspace):
+    folder = workspace.downloads / MOVIE_RELEASE
+    folder.mkdir()
+    with zipfile.ZipFile(folder / f"{MOVIE_RELEASE}.zip", "w") as z:
+        z.writestr(f"{MOVIE_RELEASE}.mkv", MOVIE)
+    blocker = workspace.root / "not-a-folder"
+    blocker.write_text("a file where the work folder would go\n")
+    workspace.config.write_text(workspace.config.read_text() + f'\n[archives]\nwork_folder = "{blocker}"\n')
+    report = workspace.json("scan", code=4)
+    [row] = report["files"]
+    assert row["status"] == "failed" and "failed:" in row["reason"] and "the archives are untouched" in row["reason"]
+    assert workspace.movie_files() == set() and blocker.read_text().startswith("a file")

@@ -32,9 +32,11 @@ from pathlib import Path
 from mydia_import import discover
 from mydia_import.archives import extract, listing, sfv
 from mydia_import.archives.sets import ArchiveSet, find_sets, is_volume
+from mydia_import.errors import describe_os_error
 from mydia_import.library import extractions
 from mydia_import.library.journal import Identity
 from mydia_import.models import Action, FileResult, PlannedFile, Status
+from mydia_import.pathtext import display
 
 WORK = ".mydia-extract"
 
@@ -159,10 +161,11 @@ class Unpacker:
             started(archive.first, sum(m.size for m in found.chosen))
         try:
             extract.extract(archive, found.chosen, release, self.listener.bytes_done)
-        except extract.ExtractError as error:
+        except (extract.ExtractError, OSError) as error:
             _remove(work)
-            return PlannedFile(candidate, Status.FAILED, reason=f"extracting {archive.first.name} failed: {error}; "
-                               "the archives are untouched"), None
+            why = str(error) if isinstance(error, extract.ExtractError) else describe_os_error(error)
+            return PlannedFile(candidate, Status.FAILED, reason=f"extracting {archive.first.name} into "
+                               f"{display(release)} failed: {why}; the archives are untouched"), None
         finally:
             if ended := getattr(self.listener, "extraction_finished", None):
                 ended()
@@ -196,16 +199,14 @@ class Unpacker:
             else:
                 extractions.forget(self.library, done.row_id)
         for base in {d.work.parent for d in self.extracted}:
-            with contextlib.suppress(OSError):
-                base.rmdir()  # only when empty
+            _remove_default_base(base)
 
 
 def clean_up(library) -> None:
     """At the start of a run: remove the work folders of extractions a killed run left `started`."""
     for row in extractions.started(library):
         _remove(Path(row.work))
-        with contextlib.suppress(OSError):
-            Path(row.work).parent.rmdir()
+        _remove_default_base(Path(row.work).parent)
         extractions.forget(library, row.id)
 
 
@@ -240,4 +241,11 @@ def _size(archive: ArchiveSet) -> int:
 
 def _remove(work: Path) -> None:
     shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_default_base(base: Path) -> None:
+    """The default `.mydia-extract` folder once empty (a configured work folder stays)."""
+    if base.name == WORK:
+        with contextlib.suppress(OSError):
+            base.rmdir()
 
