@@ -193,6 +193,8 @@ def result_line(result: FileResult) -> str:
         return f"imported ({result.action}): {source} -> {destination}{note}"
     if result.status is Status.ALREADY_IMPORTED:
         return f"already imported: {source} -> {destination}"
+    if result.status is Status.PLANNED and result.destination is None:  # an archive set: what it holds
+        return f"planned ({result.action}): {source}: {display(result.reason)}"
     if result.status is Status.PLANNED:
         return f"planned ({result.action}): {source} -> {destination}{note}"
     return f"{result.status}: {source}: {display(result.reason)}"

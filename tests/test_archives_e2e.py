@@ -296,3 +296,10 @@ def test_a_work_folder_that_cannot_be_made_fails_the_set_in_one_line(workspace):
     [row] = report["files"]
     assert row["status"] == "failed" and "failed:" in row["reason"] and "the archives are untouched" in row["reason"]
     assert workspace.movie_files() == set() and blocker.read_text().startswith("a file")
+
+
+@needs_unar
+def test_a_dry_run_line_for_a_set_says_what_it_holds(workspace):
+    rar_release(workspace)
+    out = workspace.ok("scan", "--dry-run").stdout
+    assert "part1.rar: an archive set (RAR, 4 volumes) holding" in out and "-> None" not in out
