@@ -152,6 +152,12 @@ KEYS: tuple[Key, ...] = (
         "After --mode move, remove a release folder left holding nothing but junk and samples."),
     Key("downloads", "junk_extensions", "junk_extensions", "list", tidy.DEFAULT_JUNK_EXTENSIONS,
         "Extensions of the files a release folder may hold and still count as emptied by a move."),
+    Key("archives", "extract", "archives_extract", "bool", True,
+        "Extract releases that hold only archives (RAR, ZIP, 7z) and import what they hold."),
+    Key("archives", "work_folder", "archives_work_folder", "path", None,
+        "Where sets are extracted; by default a hidden .mydia-extract folder beside the release."),
+    Key("archives", "max_size_gb", "archives_max_size_gb", "count", 500,
+        "The most a set may extract, in GB: a set announcing more (a zip bomb) is refused."),
 )
 
 
@@ -249,6 +255,10 @@ class Settings:
     keep_mtime: bool = True
     remove_emptied_folders: bool = True
     junk_extensions: tuple[str, ...] = tidy.DEFAULT_JUNK_EXTENSIONS
+    # Archives (issue 17); defaults as in KEYS.
+    archives_extract: bool = True
+    archives_work_folder: Path | None = None
+    archives_max_size_gb: int = 500
 
 
 def default_config_path() -> Path:

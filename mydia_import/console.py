@@ -193,6 +193,8 @@ def result_line(result: FileResult) -> str:
         return f"imported ({result.action}): {source} -> {destination}{note}"
     if result.status is Status.ALREADY_IMPORTED:
         return f"already imported: {source} -> {destination}"
+    if result.status is Status.PLANNED and result.destination is None:  # an archive set: what it holds
+        return f"planned ({result.action}): {source}: {display(result.reason)}"
     if result.status is Status.PLANNED:
         return f"planned ({result.action}): {source} -> {destination}{note}"
     return f"{result.status}: {source}: {display(result.reason)}"
@@ -217,8 +219,22 @@ class _RichListener:
             TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(),
             TransferSpeedColumn(), TimeRemainingColumn(), console=console, transient=True,
         )
-        self.job = self.current = None
+        self.job = self.current = self.extracting = None
         self.file_size = self.file_done = 0
+
+    def extraction_started(self, first: Path, size: int) -> None:
+        """An archive set being extracted (archives/stage.py), before the job's transfers."""
+        name = display(first.name)
+        self.progress.start()
+        self.extracting = self.progress.add_task(f"extract {name if len(name) <= 50 else name[:47] + '...'}",
+                                                 total=size or 1)
+
+    def extraction_finished(self) -> None:
+        if self.extracting is not None:
+            self.progress.remove_task(self.extracting)
+            self.extracting = None
+        if self.job is None:
+            self.progress.stop()
 
     def job_started(self, files: int, total_bytes: int) -> None:
         if files == 0:
@@ -236,6 +252,9 @@ class _RichListener:
         self.current = self.progress.add_task(f"{action}{instant} {label}", total=size or 1)
 
     def bytes_done(self, n: int) -> None:
+        if self.extracting is not None:
+            self.progress.advance(self.extracting, n)
+            return
         self.file_done += n
         if self.current is not None:
             self.progress.advance(self.current, n)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mydia_import import discover, handled, stability
+from mydia_import.archives import stage
 from mydia_import.claims import Claims
 from mydia_import.errors import MydiaImportError
 from mydia_import.models import Action, Candidate, ConflictPolicy, Kind, LibraryRoot, PlannedFile, Results, Status
@@ -47,7 +48,10 @@ def results(paths: Sequence[Path], request: Request, settings, library, parser, 
     claims = Claims(request.conflict is not ConflictPolicy.KEEP_BOTH)
     found, nfos = Results(), Results()
     for p in _each_plan(paths, request, settings, library, parser, roots, (), claims):
-        (nfos if reported_last(p) else found).append(p.result())
+        if stage.is_archive_row(p):
+            found.extend(stage.preview(p, settings))
+        else:
+            (nfos if reported_last(p) else found).append(p.result())
     found.extend(nfos)
     for i, r in enumerate(found):
         why = claims.overruled(r.source, r.status, r.destination)

@@ -59,6 +59,8 @@ DISC_FOLDERS = frozenset({"video_ts", "bdmv"})
 _WORDS = re.compile(r"[^\W_]+")
 _ARCHIVE_PART = re.compile(r"\.(rar|zip|7z|r\d{2,3}|z\d{2}|\d{3})$", re.IGNORECASE)
 _EXTRACTORS = {".rar": "unrar", ".zip": "unzip", ".7z": "7z"}
+# How the reason of a release of archives only begins (archives/stage.py extracts such releases).
+ARCHIVES_ONLY = "the release holds only archives"
 
 
 def format_size(n: int) -> str:
@@ -303,6 +305,6 @@ def _archive_rank(name: str) -> int:
 
 def _archive_candidate(first: Candidate) -> Candidate:
     tool = _EXTRACTORS.get(first.path.suffix.lower(), "7z")
-    reason = (f"the release holds only archives ({first.path.name}); extract it first "
+    reason = (f"{ARCHIVES_ONLY} ({first.path.name}); extract it first "
               f"(for example with {tool} or your client's extractor), then import again")
     return replace(first, skip_reason=reason)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from mydia_import import (
     unchanged,
     vocabulary,
 )
+from mydia_import.archives import stage
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
 from mydia_import.models import (
@@ -100,6 +101,9 @@ class _Run:
     # (their destinations), and the retirements its record began (retire.py), made after the commit.
     brought: dict[Path, set[str]] = field(default_factory=dict)
     retiring: list[retire.Step] = field(default_factory=list)
+    # The folders archive sets were extracted into: their files are moved, whatever the mode.
+    extracted: list[Path] = field(default_factory=list)
+    lines: list[tuple[FileResult, str | None]] = field(default_factory=list)  # job lines not yet written
 
 
 def run(request: Request, settings, library, listener: ProgressListener | None = None,
@@ -128,21 +132,24 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
                        getattr(settings, "verify", Verify.SIZE), getattr(settings, "min_free_mb", 0) * 1_000_000,
                        dict(request.metadata))
         results = Results()  # filled as files finish, so an interruption still counts them
-        execution = _Execution(context, results, _stored_ids(items, library))
+        unpacker = stage.Unpacker(library, settings, job_id, listener, request.reimport)
         finished = False
         try:
+            items = _unpacked(items, unpacker, request, settings, library, parser, roots, context)
+            execution = _Execution(context, results, _stored_ids(items, library))
             _execute(items, execution)
-            rescan.settle(library, items, results)
+            rescan.settle(library, items, results, unsettled=unpacker.releases)
             _remove_emptied_releases(items, results, paths if request.scan else (), settings)
             finished = True
         finally:
-            report = _finish(request, library, job_id, results, execution, len(items), finished)
+            unpacker.finish(results)
+            report = _finish(request, library, job_id, results, context, len(items), finished)
         retention.apply(library, settings)
     listener.job_finished(report)
     return report
 
 
-def _finish(request: Request, library, job_id: str, results: Results, execution: _Execution, planned: int,
+def _finish(request: Request, library, job_id: str, results: Results, context: _Run, planned: int,
             finished: bool) -> Report:
     """Close the job: its file lines and counts, or, for a run that changed nothing, its counts
     only (unchanged.py). finished: the run ended without an error."""
@@ -151,7 +158,7 @@ def _finish(request: Request, library, job_id: str, results: Results, execution:
     runs, replaces = (unchanged.runs(library, job_id, request.command, request.arguments, results, digest)
                       if digest else (0, None))
     if not runs:
-        execution.write_lines()
+        _write_lines(context)
     report = Report(job_id, False, results, unchanged_runs=runs)
     summary = {**report.summary(), "unchanged_runs": runs} if runs else report.summary()
     library.finish_job(job_id, summary, "interrupted" if interrupted else _status(report), digest, replaces)
@@ -190,13 +197,16 @@ class _Rescan:
         keyed.sort(key=lambda k: k[0])  # stable: each release's files keep their order
         return [item for _, item in keyed]
 
-    def settle(self, library, items: list[PlannedFile | _Recalled], results: Results) -> None:
+    def settle(self, library, items: list[PlannedFile | _Recalled], results: Results,
+               unsettled: Container[Path] = ()) -> None:
         """Store the releases this scan settled (a shortcut only: if the library refuses, the
-        next scan takes the normal path)."""
+        next scan takes the normal path); never those in `unsettled` (releases of archives, which
+        archives/stage.py recognises)."""
         # Only the planned files' results are read back (a re-scan recalls nearly all of them).
         decided = [(p, results[i]) for i, p in enumerate(items) if isinstance(p, PlannedFile)]
         try:
             for downloads, walks in self.walks.items():
+                walks = {r: w for r, w in walks.items() if r not in unsettled}
                 settled.settle(library, downloads, walks, [r for r in walks if r in self.recalled], decided)
         except LibraryError:
             pass
@@ -225,6 +235,25 @@ def _remove_emptied_releases(items: list[PlannedFile | _Recalled], results: Resu
     junk = tidy.junk_extensions(getattr(settings, "junk_extensions", tidy.DEFAULT_JUNK_EXTENSIONS))
     for release in sorted(moved):
         tidy.remove_emptied_release(release, junk, keep=[*scanned, getattr(settings, "downloads", None)])
+
+
+def _unpacked(items: list[PlannedFile | _Recalled], unpacker: stage.Unpacker, request: Request, settings, library,
+              parser, roots, context: _Run) -> list[PlannedFile | _Recalled]:
+    """The plan with each release of archives only extracted (archives/stage.py): its sets' rows in
+    place of its first volume, then the extracted files, planned like a release's, to be moved."""
+    out: list[PlannedFile | _Recalled] = []
+    for p in items:
+        if not (isinstance(p, PlannedFile) and stage.is_archive_row(p)):
+            out.append(p)
+            continue
+        rows, releases = unpacker.expand(p)
+        out += rows
+        if releases:
+            context.extracted += releases
+            inner = replace(request, paths=tuple(releases), mode=TransferMode.MOVE, scan=False, min_age=0.0,
+                            only=None)
+            out += _with_recorded_roots(decide.plans(releases, inner, settings, library, parser, roots), library)
+    return out
 
 
 def _lock_wait(request: Request, settings) -> float | None:
@@ -303,6 +332,13 @@ def _execute(planned: list[PlannedFile | _Recalled], execution: _Execution) -> N
     execution.finish_links()
 
 
+def _write_lines(run: _Run) -> None:
+    """The job lines of files that moved nothing, waiting since the last transfer."""
+    if run.lines:
+        run.library.record_job_files(run.job_id, run.lines)
+        run.lines = []
+
+
 class _Execution:
     """The files of one real run, in the plan's order.
 
@@ -313,7 +349,6 @@ class _Execution:
 
     def __init__(self, run: _Run, results: Results, stored: dict[tuple[LibraryRoot, str], str]):
         self.run, self.results, self.stored = run, results, stored
-        self.lines: list[tuple[FileResult, str | None]] = []
         self.links: list[PlannedFile] = []
         self.failed_videos: dict[Path, str] = {}
 
@@ -351,12 +386,10 @@ class _Execution:
             self._finished(result)
 
     def write_lines(self) -> None:
-        if self.lines:
-            self.run.library.record_job_files(self.run.job_id, self.lines)
-            self.lines = []
+        _write_lines(self.run)
 
     def _moved_nothing(self, result: FileResult, release_name: str) -> None:
-        self.lines.append((result, release_name))
+        self.run.lines.append((result, release_name))
         self.run.listener.file_finished(result)
         self._finished(result)
 
@@ -468,7 +501,8 @@ def _place(begun: _Begun, run: _Run) -> Placed:
     try:
         # The user's mode, not the planned action: auto still falls back to a copy where a
         # hardlink fails at run time (bind mounts, protected hardlinks); the Action says which.
-        return place(source, dest, run.mode, replace=p.replaces is not None and not begun.replacing,
+        mode = TransferMode.MOVE if any(source.is_relative_to(r) for r in run.extracted) else run.mode
+        return place(source, dest, mode, replace=p.replaces is not None and not begun.replacing,
                      temp=begun.temp, verify=run.verify, perms=run.perms, reserve=run.reserve,
                      displace=recycle.Mover(dest, begun.recycled) if begun.recycled is not None else None,
                      on_bytes=run.listener.bytes_done, keep_times=getattr(run.settings, "keep_mtime", True))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mydia_import import recycle, retire, tidy
+from mydia_import.archives import stage
 from mydia_import.errors import LibraryError, MydiaImportError
 from mydia_import.library.journal import DONE, FAILED, ROLLED_BACK, Entry, Identity
 from mydia_import.models import (
@@ -263,6 +264,7 @@ def recover(library) -> list[Settled]:
         job = library.job(job_id)
         if job is not None and job.status == "running":
             library.finish_job(job_id, library.job_summary_counts(job_id), INTERRUPTED)
+    stage.clean_up(library)  # the work folders of killed extractions (their transfers settled above)
     return settled
 
 

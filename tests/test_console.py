@@ -303,3 +303,15 @@ def test_messages_and_tables_go_to_stderr_under_json_and_nowhere_under_quiet():
     ui.error("broken [thing]")
     assert stdout.getvalue() == ""
     assert stderr.getvalue() == "error: broken [thing]\n"
+
+
+def test_the_rich_view_shows_an_extraction_by_bytes_and_removes_it_after():
+    ui, _ = terminal_ui()
+    listener = ui.listener()
+    listener.extraction_started(Path("/dl/Movie/movie.part1.rar"), 1000)
+    bar = tasks(listener)[listener.extracting]
+    assert (bar.total, bar.completed) == (1000, 0) and "movie.part1.rar" in bar.description
+    listener.bytes_done(400)
+    assert tasks(listener)[listener.extracting].completed == 400
+    listener.extraction_finished()
+    assert listener.extracting is None and not listener.progress.tasks

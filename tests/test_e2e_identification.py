@@ -9,6 +9,7 @@ disk and the rows in SQLite.
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from conftest import KIB, Workspace, write_file, write_text
@@ -161,10 +162,21 @@ def test_an_edition_is_recorded_in_the_files_metadata(ws):
     assert json.loads(row["metadata"])["import_edition"] == "Director's Cut"
 
 
-def test_an_archive_only_release_is_reported_as_needing_extraction(ws):
+@pytest.mark.skipif(shutil.which("lsar") is None, reason="needs lsar (apt-get install unar)")
+def test_an_archive_only_release_that_is_no_archive_is_reported_as_unreadable(ws):
     release = ws.downloads / "Heat.1995.1080p.BluRay-GRP"
     for part in ("heat.rar", "heat.r00", "heat.r01"):
         write_file(release / part, KIB)
+    files = scan(ws, code=4)
+    [entry] = files.values()
+    assert entry["source"].endswith("heat.rar") and "the archive set cannot be read" in entry["reason"]
+
+
+def test_an_archive_only_release_is_reported_as_needing_extraction_when_extraction_is_off(ws):
+    release = ws.downloads / "Heat.1995.1080p.BluRay-GRP"
+    for part in ("heat.rar", "heat.r00", "heat.r01"):
+        write_file(release / part, KIB)
+    ws.config.write_text(ws.config.read_text() + "\n[archives]\nextract = false\n")
     files = scan(ws, code=4)
     [entry] = files.values()
     assert entry["source"].endswith("heat.rar") and "extract it first" in entry["reason"]

@@ -375,8 +375,31 @@ IMPORT_MIGRATIONS = Table(
     ),
 )
 
+
+# Archive sets extracted for an import (mydia_import/archives/stage.py): a row is written
+# `started` before the first byte is extracted, so that the next run removes the work folder of
+# a killed run, and becomes `done` with the files it gave once they are imported: a re-scan of
+# the unchanged set (same fingerprint) does not extract it again.
+IMPORT_EXTRACTIONS = Table(
+    "import_extractions",
+    (
+        "id TEXT PRIMARY KEY NOT NULL",
+        "job_id TEXT",
+        "first_volume TEXT NOT NULL",  # the path of the set's first volume
+        "fingerprint TEXT NOT NULL",  # each volume's name, size, mtime and inode, hashed
+        "work TEXT NOT NULL",  # the work folder, removed after the run
+        "state TEXT NOT NULL",  # started | done
+        "files TEXT",  # JSON: the extracted paths that were imported
+        "started_at TEXT NOT NULL",
+        "finished_at TEXT",
+    ),
+    indexes=(Index("import_extractions_first_volume_index", ("first_volume",)),
+             Index("import_extractions_state_index", ("state",))),
+)
+
 TOOL_TABLES = (
     IMPORT_MIGRATIONS,
+    IMPORT_EXTRACTIONS,
     IMPORT_PARSE_CACHE,
     IMPORT_SETTLED_RELEASES,
     IMPORT_TITLES,
