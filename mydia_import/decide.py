@@ -157,7 +157,7 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     until = getattr(settings, "upgrade_until", None)
     rules = plan.Rules(request.mode, request.conflict, settings.movie_template, settings.episode_template, roots,
                        upgrade_until=quality.parse_cutoff(until) if until else None, parse=parser.parse,
-                       home=functools.lru_cache(maxsize=4096)(library.home_of))
+                       home=functools.lru_cache(maxsize=4096)(library.home_of), profile=_profiles(library))
     videos = [c for c in candidates if c.kind is Kind.VIDEO]
     extras = [c for c in candidates if c.kind is Kind.EXTRA]
     subtitles = [c for c in candidates if c.kind is Kind.SUBTITLE]
@@ -179,6 +179,20 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
         plan.check_root(root)  # before anything is planned into it, once a run
         checked.add(root)
     return planned
+
+
+def _profiles(library):
+    """Each item's quality profile (Mydia's quality_profiles), looked up once a batch."""
+    from mydia_import import quality
+
+    @functools.lru_cache(maxsize=4096)
+    def profile(item, root):
+        row = library.quality_profile(item.id, root.id if root is not None else None)
+        if row is None:
+            return None
+        return quality.profile_policy(row["name"], row["qualities"], row["upgrades_allowed"],
+                                      row["upgrade_until_quality"])
+    return profile
 
 
 def _stored_lookup(library):

@@ -44,6 +44,8 @@ class Rules:
     episode_template: str
     roots: Mapping[MediaType, LibraryRoot | None]
     upgrade_until: quality.Quality | None = None  # [import] upgrade_until
+    # Mydia's quality profile of an item (or of its library folder), where it has one.
+    profile: Callable[[MediaRef, LibraryRoot | None], quality.Policy | None] | None = None
     # Where an item already has files, if anywhere (Library.home_of): with several library folders
     # of one type, a show's new episodes go beside its others.
     home: Callable[[MediaRef], LibraryRoot | None] | None = None
@@ -95,7 +97,8 @@ def against_rivals(p: PlannedFile, rivals: Sequence[Rival], rules: Rules) -> Pla
                                   "without a video, so it stays (import a release that holds them all)")
     if policy is ConflictPolicy.UPGRADE:  # better than each of them, or nothing
         new = quality.of_release(p.release, p.candidate.size)
-        verdicts = [quality.judge(new, r.quality, rules.upgrade_until) for r in rivals]
+        policy = policy_of(p, rules)
+        verdicts = [quality.judge(new, r.quality, policy) for r in rivals]
         for r, verdict in zip(rivals, verdicts, strict=True):
             if not verdict.better:
                 return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,
@@ -215,11 +218,17 @@ def _root(item: MediaRef, rules: Rules) -> LibraryRoot | None:
 def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored, rules: Rules) -> PlannedFile:
     new = quality.of_release(planned.release, planned.candidate.size)
     old = stored_quality(dest, stored, rules.parse)
-    verdict = quality.judge(new, old, rules.upgrade_until)
+    verdict = quality.judge(new, old, policy_of(planned, rules))
     if verdict.better:
         return replace(planned, replaces=dest, note=f"{verdict.reason}; the old file goes to the recycle folder")
     return replace(planned, status=Status.SKIPPED, action=Action.NONE,
                    reason=f"{taken}: {verdict.reason} (--conflict upgrade)")
+
+
+def policy_of(p: PlannedFile, rules: Rules) -> quality.Policy:
+    """What may replace this item's library file: its quality profile, else the settings."""
+    found = rules.profile(p.match.item, p.root) if rules.profile is not None and p.match is not None else None
+    return found or quality.Policy(cutoff=rules.upgrade_until)
 
 
 def stored_quality(path: Path, stored, parse: Callable[[str], Release] | None) -> quality.Quality:

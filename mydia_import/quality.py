@@ -141,6 +141,39 @@ def reached(old: Quality, cutoff: Quality) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class Policy:
+    """What may replace a library file: Mydia's quality profile of the item (or of its library
+    folder) where it names one, else the tool's own settings ([import] upgrade_until)."""
+
+    cutoff: Quality | None = None
+    upgrades_allowed: bool = True
+    allowed: frozenset[str] | None = None  # the profile's qualities: resolutions or sources; None: any
+    profile: str | None = None  # the profile's name, for reasons
+
+    def allows(self, q: Quality) -> bool:
+        """The quality is in the profile's list (by its resolution or its source)."""
+        if self.allowed is None:
+            return True
+        return bool({q.resolution, q.source} & self.allowed) or (q.source is not None and any(
+            source_word(word) == q.source for word in self.allowed))
+
+    def by(self) -> str:
+        return f"quality profile {self.profile!r}" if self.profile else "[import] upgrade_until"
+
+
+def profile_policy(name: str, qualities: object, upgrades_allowed: object, until: object) -> Policy:
+    """A Policy from a row of Mydia's quality_profiles (qualities decoded from its JSON)."""
+    allowed = frozenset(q for q in qualities if isinstance(q, str)) if isinstance(qualities, list) else None
+    cutoff = None
+    if isinstance(until, str) and until:
+        try:
+            cutoff = parse_cutoff(until)
+        except ValueError:
+            cutoff = None  # a word this table does not know: no cutoff rather than a wrong one
+    return Policy(cutoff, bool(upgrades_allowed), allowed or None, name)
+
+
+@dataclass(frozen=True, slots=True)
 class Verdict:
     """Whether a new file replaces an old one, and why, naming both qualities."""
 
@@ -148,16 +181,25 @@ class Verdict:
     reason: str
 
 
-def judge(new: Quality, old: Quality, cutoff: Quality | None = None) -> Verdict:
-    """The one upgrade decision: `new` replaces `old` only when its key is higher and, with a
-    cutoff, `old` has not reached it (a PROPER of the same quality still replaces it)."""
+def judge(new: Quality, old: Quality, policy: Policy | None = None) -> Verdict:
+    """The one upgrade decision: `new` replaces `old` only when its key is higher and the policy
+    lets it: upgrades allowed, `new` in the profile's qualities when `old` is, and `old` below the
+    cutoff (a PROPER of the same quality still replaces it)."""
+    policy = policy or Policy()
     if not old.known:
         return Verdict(False, "of unknown quality (nothing in its record or name says it); "
                               "use --conflict replace to replace it anyway")
+    if not policy.upgrades_allowed:
+        return Verdict(False, f"{policy.by()} allows no upgrades ({old.words()} already there)")
+    if not policy.allows(new) and policy.allows(old):
+        allowed = ", ".join(sorted(policy.allowed or ()))
+        return Verdict(False, f"{new.words()} is not one of the qualities of {policy.by()} ({allowed}); "
+                              f"{old.words()} already there is")
+    cutoff = policy.cutoff
     if cutoff is not None and reached(old, cutoff) and not (
             new.grade() == old.grade() and new.revision > old.revision):
         return Verdict(False, f"{old.words()} already there meets the upgrade cutoff {cutoff.words()} "
-                              "([import] upgrade_until)")
+                              f"({policy.by()})")
     same = new.grade() == old.grade() and new.revision == old.revision
     if new.key() > old.key():
         extra = f", the same quality and larger ({_size(new.size)} over {_size(old.size)})" if same else ""

@@ -354,3 +354,43 @@ def test_a_release_skipped_for_a_video_in_another_container_is_recalled_by_later
     (ws.movies / INCEPTION).unlink()  # the video in the way is gone: the release is decided again
     assert statuses(ws.json("scan")) == [("Inception.2010.1080p.BluRay.x264-A.mkv", "skipped"),
                                          ("Inception.2010.2160p.WEB-DL.x265-B.mp4", "imported")]
+
+
+# --- Mydia's quality profiles ------------------------------------------------------------------------
+
+def add_profile(ws, name: str, qualities: list[str], upgrades: bool, until: str | None, *, item: bool = True):
+    """A row of Mydia's quality_profiles, named by Inception (item) or by the movies folder."""
+    import json as json_module
+
+    now = "2026-12-01T00:00:00"
+    with sqlite3.connect(ws.db) as conn:
+        conn.execute("INSERT INTO quality_profiles (id, name, upgrades_allowed, upgrade_until_quality, qualities, "
+                     "inserted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (name, name, int(upgrades), until, json_module.dumps(qualities), now, now))
+        if item:
+            conn.execute("UPDATE media_items SET quality_profile_id = ? WHERE title = 'Inception'", (name,))
+        else:
+            conn.execute("UPDATE library_paths SET quality_profile_id = ? WHERE path = ?", (name, str(ws.movies)))
+
+
+def test_an_items_quality_profile_without_upgrades_keeps_its_file(workspace):
+    ws = workspace
+    add_profile(ws, "HD-1080p", ["1080p"], False, None)
+    ws.json("import", str(movie(ws, "Inception.2010.1080p.WEB-DL.x264-A").parent))
+    document = ws.json("import", str(movie(ws, "Inception.2010.1080p.BluRay.REMUX-B", "mp4").parent),
+                       "--conflict", "upgrade", code=4)
+    assert "quality profile 'HD-1080p' allows no upgrades (1080p WEB-DL already there)" in \
+        document["files"][0]["reason"]
+    assert videos(ws) == ["Inception (2010).mkv"]
+
+
+def test_a_library_folders_quality_profile_keeps_a_quality_outside_it_from_replacing_one_inside(workspace):
+    ws = workspace
+    ws.json("import", str(movie(ws, "Inception.2010.720p.HDTV.x264-A").parent))
+    add_profile(ws, "HD-720p", ["720p"], True, None, item=False)
+    document = ws.json("import", str(movie(ws, "Inception.2010.2160p.BluRay.x265-B").parent),
+                       "--conflict", "upgrade", code=4)
+    assert "2160p BluRay is not one of the qualities of quality profile 'HD-720p' (720p)" in \
+        document["files"][0]["reason"]
+    better = movie(ws, "Inception.2010.720p.BluRay.x264-C")
+    assert ws.json("import", str(better.parent), "--conflict", "upgrade")["files"][0]["status"] == "imported"

@@ -7,6 +7,7 @@ import pytest
 from mydia_import.models import Release
 from mydia_import.parse import ReleaseParser
 from mydia_import.quality import (
+    Policy,
     Quality,
     Verdict,
     describe,
@@ -14,6 +15,7 @@ from mydia_import.quality import (
     of_file,
     of_record,
     parse_cutoff,
+    profile_policy,
     rank,
     release_rank,
 )
@@ -138,11 +140,34 @@ def test_judge_names_both_qualities():
 
 
 def test_judge_stops_at_the_cutoff_but_takes_a_proper_of_the_same_quality():
-    cutoff = parse_cutoff("1080p BluRay")
-    verdict = judge(Quality("2160p", "Remux"), Quality("1080p", "BluRay"), cutoff)
-    assert not verdict.better and "meets the upgrade cutoff 1080p BluRay" in verdict.reason
-    assert judge(Quality("1080p", "BluRay", 1), Quality("1080p", "BluRay"), cutoff).better
-    assert judge(Quality("1080p", "BluRay"), Quality("720p", "BluRay"), cutoff).better
+    policy = Policy(cutoff=parse_cutoff("1080p BluRay"))
+    verdict = judge(Quality("2160p", "Remux"), Quality("1080p", "BluRay"), policy)
+    assert not verdict.better and "meets the upgrade cutoff 1080p BluRay ([import] upgrade_until)" in verdict.reason
+    assert judge(Quality("1080p", "BluRay", 1), Quality("1080p", "BluRay"), policy).better
+    assert judge(Quality("1080p", "BluRay"), Quality("720p", "BluRay"), policy).better
+
+
+def test_a_quality_profile_that_allows_no_upgrades_keeps_the_file_and_says_which_profile():
+    policy = profile_policy("HD-1080p", ["1080p"], 0, None)
+    verdict = judge(Quality("1080p", "Remux"), Quality("1080p", "WEB-DL"), policy)
+    assert verdict == Verdict(False, "quality profile 'HD-1080p' allows no upgrades (1080p WEB-DL already there)")
+
+
+def test_a_quality_outside_the_profile_does_not_replace_one_inside_it():
+    policy = profile_policy("SD", ["480p", "576p"], 1, "576p")
+    verdict = judge(Quality("1080p", "BluRay"), Quality("480p", "DVD"), policy)
+    assert not verdict.better
+    assert verdict.reason == ("1080p BluRay is not one of the qualities of quality profile 'SD' (480p, 576p); "
+                              "480p DVD already there is")
+    assert judge(Quality("576p", "DVD"), Quality("480p", "SDTV"), policy).better  # inside: an upgrade
+    assert judge(Quality("1080p", "BluRay"), Quality("360p", "CAM"), policy).better  # the old one is outside too
+
+
+def test_the_profiles_cutoff_is_its_upgrade_until_quality():
+    policy = profile_policy("Any", ["360p", "480p", "576p", "720p", "1080p", "2160p"], 1, "1080p")
+    verdict = judge(Quality("2160p", "WEB-DL"), Quality("1080p", "HDTV"), policy)
+    assert not verdict.better and "meets the upgrade cutoff 1080p (quality profile 'Any')" in verdict.reason
+    assert profile_policy("X", "not a list", 1, "best of all") == Policy(None, True, None, "X")
 
 
 def test_judge_refuses_to_replace_a_file_of_unknown_quality():

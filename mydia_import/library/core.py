@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path, PurePath
 from types import TracebackType
@@ -107,6 +108,21 @@ class Library:
     def home_of(self, item: MediaRef) -> LibraryRoot | None:
         """Where this item already has files (several library_paths of one type may exist)."""
         return roots.home_of(self.db, item.id, str(item.type))
+
+    def quality_profile(self, item_id: str, root_id: str | None) -> dict[str, Any] | None:
+        """Mydia's quality profile of an item, else of its library folder: its name, its
+        `qualities` (decoded), `upgrades_allowed` and `upgrade_until_quality`; None without one."""
+        row = self.db.row(
+            "SELECT name, qualities, upgrades_allowed, upgrade_until_quality FROM quality_profiles WHERE id = "
+            "COALESCE((SELECT quality_profile_id FROM media_items WHERE id = ?), "
+            "(SELECT quality_profile_id FROM library_paths WHERE id = ?))", [item_id, root_id or ""])
+        if row is None:
+            return None
+        try:
+            qualities = json.loads(row["qualities"]) if row["qualities"] else None
+        except ValueError:
+            qualities = None  # unreadable: no list rather than a wrong one
+        return {**row, "qualities": qualities}
 
     def first_suitable_root(self, type: MediaType) -> LibraryRoot | None:
         return roots.first_suitable(self.db, str(type))
