@@ -9,6 +9,15 @@ from typing import Annotated
 import typer
 
 from mydia_import.cli._app import JsonFlag, QuietFlag, VerboseFlag, app, env_of
+from mydia_import.cli.lookup import (
+    LookupFlag,
+    OfflineFlag,
+    TvmazeOption,
+    YesFlag,
+    add_looked_up,
+    refresh_command,
+    wants_lookup,
+)
 from mydia_import.errors import LibraryError
 from mydia_import.models import MediaType
 
@@ -20,6 +29,7 @@ app.add_typer(library_app, name="library")
 AliasOption = Annotated[list[str] | None, typer.Option("--alias", help="Another title it is known by (repeatable).")]
 YearOption = Annotated[int | None, typer.Option("--year", min=1801, max=2199, help="The year of release or first air.")]
 TmdbOption = Annotated[int | None, typer.Option("--tmdb-id", help="The TMDB id.")]
+ImdbOption = Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id (tt…).")]
 
 
 @library_app.command("load")
@@ -42,11 +52,16 @@ def add_movie(
     year: YearOption = None,
     alias: AliasOption = None,
     tmdb_id: TmdbOption = None,
-    imdb_id: Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id (tt…).")] = None,
+    imdb_id: ImdbOption = None,
+    lookup: LookupFlag = False, offline: OfflineFlag = False, yes: YesFlag = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
-    """Add one movie."""
+    """Add one movie (looked up at TMDB with --lookup or [metadata] lookup)."""
     env = env_of(ctx, json_mode, quiet, verbose)
+    if wants_lookup(env, lookup, offline) and add_looked_up(
+            env, MediaType.MOVIE, title, year, tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
+            tvmaze_id=None, yes=yes):
+        return
     ref = env.library().add_movie(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id)
     _show_item(env, ref)
 
@@ -61,13 +76,24 @@ def add_show(
     season: Annotated[list[str] | None, typer.Option(
         "--season", metavar="N:COUNT", help="Create episodes 1..COUNT of season N (repeatable), e.g. 1:10.",
     )] = None,
+    tvmaze_id: TvmazeOption = None,
+    imdb_id: ImdbOption = None,
+    lookup: LookupFlag = False, offline: OfflineFlag = False, yes: YesFlag = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
-    """Add one show, and the episodes of the seasons given."""
+    """Add one show: its episodes from TVmaze (with --lookup or [metadata] lookup) or the seasons given."""
     env = env_of(ctx, json_mode, quiet, verbose)
+    # --season is typed data: the user says what the show holds, no provider is asked.
+    if not season and wants_lookup(env, lookup, offline, tvmaze_id) and add_looked_up(
+            env, MediaType.TV_SHOW, title, year, tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
+            tvmaze_id=tvmaze_id, yes=yes):
+        return
     seasons = dict(_season(s) for s in season or ())
     ref = env.library().add_show(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, seasons=seasons)
     _show_item(env, ref)
+
+
+library_app.command("refresh")(refresh_command)
 
 
 @library_app.command("list")
