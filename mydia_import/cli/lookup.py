@@ -103,7 +103,7 @@ def _noun(type: MediaType) -> str:
 
 def refresh_command(
     ctx: typer.Context,
-    items: Annotated[list[str] | None, typer.Argument(
+    item: Annotated[list[str] | None, typer.Argument(
         help="Shows to refresh, by title or id (default: every show with a provider id).")] = None,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
@@ -113,7 +113,7 @@ def refresh_command(
 
     env = env_of(ctx, json_mode, quiet, verbose)
     library = env.library(must_exist=True)
-    shows = _named(library, items) if items else [
+    shows = _named(library, item) if item else [
         s.ref for s in library.list_items(MediaType.TV_SHOW)
         if any(library.provider_ids(s.ref.id).get(k) is not None for k in ("tvmaze_id", "tmdb_id", "imdb_id"))]
     ui = env.ui()
