@@ -127,3 +127,29 @@ def test_refresh_of_a_show_without_a_provider_id_says_how_to_give_one(ws):
     ws.ok("library", "add", "show", "Typed Show", "--offline", "--season", "1:2")
     result = expect(ws.cli("library", "refresh", "Typed Show"), 4)
     assert "no provider id" in result.stderr and "--tvmaze-id" in result.stderr
+
+
+def test_a_scan_refreshes_a_known_show_once_for_a_new_episode(ws, fake):
+    ws.ok("library", "add", "show", "Slow Horses", "--yes")
+    new = {"id": 9, "name": "Visceral", "season": 1, "number": 3, "airdate": "2022-04-08"}
+    fake.routes["/shows/44778"] = Reply(200, {**SLOW_HORSES, "_embedded": {"episodes": [new]}})
+    for path in (ws.root / "cache").rglob("*.json"):
+        path.unlink()  # the episode aired after the add
+    for name in ("Slow.Horses.S01E03.1080p.WEB.h264-GRP", "Slow.Horses.S01E09.1080p.WEB.h264-GRP"):
+        write_file(ws.downloads / name / f"{name}.mkv", 40 * KIB)
+    report = json.loads(ws.cli("--json", "scan").stdout)  # exit 3: one file could not be placed
+    statuses = {f["source"].rsplit("/", 1)[1]: f["status"] for f in report["files"]}
+    assert statuses["Slow.Horses.S01E03.1080p.WEB.h264-GRP.mkv"] == "imported"
+    assert statuses["Slow.Horses.S01E09.1080p.WEB.h264-GRP.mkv"] == "skipped"
+    assert "TV/Slow Horses (2022)/Season 01/Slow Horses (2022) - S01E03 - Visceral.mkv" in tree(ws.library)
+    assert fake.calls("/shows/44778") == 2  # the add, and one refresh for both files
+
+
+def test_a_dry_run_asks_no_provider(ws, fake):
+    ws.ok("library", "add", "show", "Slow Horses", "--yes")
+    asked = len(fake.requests)
+    for path in (ws.root / "cache").rglob("*.json"):
+        path.unlink()
+    write_file(ws.downloads / "Slow.Horses.S01E03.1080p.WEB.h264-GRP.mkv", 40 * KIB)
+    ws.cli("scan", "--dry-run")
+    assert len(fake.requests) == asked
