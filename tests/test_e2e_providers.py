@@ -153,3 +153,10 @@ def test_a_dry_run_asks_no_provider(ws, fake):
     write_file(ws.downloads / "Slow.Horses.S01E03.1080p.WEB.h264-GRP.mkv", 40 * KIB)
     ws.cli("scan", "--dry-run")
     assert len(fake.requests) == asked
+
+
+def test_an_unreadable_key_file_is_a_warning_not_an_error(ws, monkeypatch):
+    monkeypatch.delenv("MYDIA_IMPORT_METADATA_TMDB_API_KEY")
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_TMDB_API_KEY_FILE", str(ws.root / "missing.key"))
+    result = expect(ws.cli("library", "add", "movie", "Arrival", "--year", "2016", "--yes"), 0)
+    assert "warning: cannot read [metadata] tmdb_api_key_file" in result.stderr

@@ -39,8 +39,9 @@ def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: t
     from mydia_import.metadata.providers import Providers, confident, recorded
 
     ui = env.ui()
-    providers = Providers(env.settings())
+    providers = None
     try:
+        providers = Providers(env.settings())  # an unreadable key file is a warning too
         candidates = providers.search(type, title, year, tmdb_id=tmdb_id, tvmaze_id=tvmaze_id, imdb_id=imdb_id)
         by_id = any(i is not None for i in (tmdb_id, tvmaze_id, imdb_id))
         if not candidates:
@@ -60,7 +61,8 @@ def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: t
         ui.warning(f"{error}; {title!r} added as typed")
         return None
     finally:
-        providers.close()
+        if providers is not None:
+            providers.close()
     library = env.library()
     found = details.candidate
     add = library.add_show if type is MediaType.TV_SHOW else library.add_movie
