@@ -62,6 +62,10 @@ def default_database() -> Path:
     return platformdirs.user_data_path(APP) / "library.db"
 
 
+def default_metadata_cache() -> Path:
+    return platformdirs.user_cache_path(APP) / "metadata"
+
+
 KEYS: tuple[Key, ...] = (
     Key("library", "database", "database", "path", default_database,
         "The SQLite library file (Mydia's schema) that records items and imported files."),
@@ -150,6 +154,24 @@ KEYS: tuple[Key, ...] = (
         "A copy (and a move across filesystems) keeps the source's modification and access times."),
     Key("downloads", "remove_emptied_folders", "remove_emptied_folders", "bool", True,
         "After --mode move, remove a release folder left holding nothing but junk and samples."),
+    Key("metadata", "lookup", "metadata_lookup", "bool", False,
+        "`library add` looks titles up at TVmaze and TMDB, and a scan refreshes a known show "
+        "with an unknown episode (`--offline` / `--lookup` decide per command)."),
+    Key("metadata", "add_unknown", "metadata_add_unknown", "enum:never,confident,ask", "never",
+        "A scan meeting a title the library lacks: never look it up, add it when one candidate "
+        "is certain, or ask in a terminal."),
+    Key("metadata", "tmdb_api_key", "tmdb_api_key", "secret", None,
+        "TMDB API key (v3) or read-access token (better: tmdb_api_key_file or the environment)."),
+    Key("metadata", "tmdb_api_key_file", "tmdb_api_key_file", "path", None,
+        "A file whose first line is the TMDB API key or read-access token."),
+    Key("metadata", "tvmaze_url", "tvmaze_url", "str", "https://api.tvmaze.com", "TVmaze's API."),
+    Key("metadata", "tmdb_url", "tmdb_url", "str", "https://api.themoviedb.org/3", "TMDB's API (v3)."),
+    Key("metadata", "cache", "metadata_cache", "path", default_metadata_cache,
+        "Where provider answers are kept between runs."),
+    Key("metadata", "cache_days", "metadata_cache_days", "count", 7,
+        "How long a provider answer is reused before it is asked again (0: never reused)."),
+    Key("metadata", "timeout", "metadata_timeout", "count", 10,
+        "Seconds to wait for a provider's answer."),
     Key("downloads", "junk_extensions", "junk_extensions", "list", tidy.DEFAULT_JUNK_EXTENSIONS,
         "Extensions of the files a release folder may hold and still count as emptied by a move."),
     Key("archives", "extract", "archives_extract", "bool", True,
@@ -259,6 +281,16 @@ class Settings:
     archives_extract: bool = True
     archives_work_folder: Path | None = None
     archives_max_size_gb: int = 500
+    # Metadata providers (issue 16); defaults as in KEYS. Network only when asked.
+    metadata_lookup: bool = False
+    metadata_add_unknown: str = "never"
+    tmdb_api_key: str | None = None
+    tmdb_api_key_file: Path | None = None
+    tvmaze_url: str = "https://api.tvmaze.com"
+    tmdb_url: str = "https://api.themoviedb.org/3"
+    metadata_cache: Path | None = None
+    metadata_cache_days: int = 7
+    metadata_timeout: int = 10
 
 
 def default_config_path() -> Path:

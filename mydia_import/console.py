@@ -8,6 +8,7 @@ the plan and the files of a summary when stdout is not a terminal.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -64,6 +65,37 @@ class Ui:
     def message(self, text: str) -> None:
         if self.human is not None:
             self.human.print(escape(db_text(text) or ""))
+
+    def warning(self, text: str) -> None:
+        """One line on stderr (stdout stays the JSON document's), silent under --quiet."""
+        if not self.quiet:
+            self.err.print(f"[yellow]warning:[/] {escape(display(text))}")
+
+    @property
+    def interactive(self) -> bool:
+        """A person at a terminal can answer a question (not --json, not -q, not cron)."""
+        return not (self.json_mode or self.quiet) and sys.stdin.isatty() and self.out.is_terminal
+
+    def choose(self, question: str, count: int, default: int = 0) -> int | None:
+        """A number 1..count typed at the terminal, or None for 0 / nothing."""
+        from rich.prompt import IntPrompt
+
+        while True:
+            answer = IntPrompt.ask(escape(question), console=self.out, default=default)
+            if 0 <= answer <= count:
+                return answer or None
+            self.out.print(f"type a number from 0 to {count}")
+
+    def ask(self, question: str) -> bool:
+        from rich.prompt import Confirm
+
+        return Confirm.ask(escape(question), console=self.out, default=False)
+
+    def bar(self, total: int, label: str):
+        """A progress bar on stderr in a terminal; elsewhere nothing. Returns advance()."""
+        if self.quiet or self.json_mode or not self.err.is_terminal:
+            return contextlib.nullcontext(lambda: None)
+        return _bar(self.err, total, label)
 
     def emit_json(self, document: object) -> None:
         # Names that are not UTF-8 stay exact as \udcNN escapes: stdout always takes the document.
@@ -156,6 +188,15 @@ class Ui:
 # Rows of one printed table.
 TABLE_ROWS = 500
 PLAN_TITLE = "Plan (dry run: nothing was changed)"
+
+
+@contextlib.contextmanager
+def _bar(console: Console, total: int, label: str):
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task(escape(label), total=total)
+        yield lambda: progress.advance(task)
 
 
 def _indent(text: str, prefix: str) -> str:

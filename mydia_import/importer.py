@@ -39,6 +39,7 @@ from mydia_import import (
 from mydia_import.archives import stage
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.library.journal import DONE, Identity
+from mydia_import.metadata import autorefresh
 from mydia_import.models import (
     Action,
     ConflictPolicy,
@@ -124,7 +125,9 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         recovery.recover(library)
         recycle.purge(library, settings)
         rescan = _recall(paths, request, settings, library, roots)
-        planned = decide.plans(paths, request, settings, library, parser, roots, skip=rescan.recalled)
+        # A known show's unknown episode may be new: refresh it from its provider (opt-in).
+        catalog = autorefresh.for_matching(library, settings, request.dry_run)
+        planned = decide.plans(paths, request, settings, catalog, parser, roots, skip=rescan.recalled)
         planned = _with_recorded_roots(planned, library)
         items = rescan.in_release_order(planned)
         job_id = library.start_job(request.command, request.arguments, str(request.mode))

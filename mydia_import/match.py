@@ -187,6 +187,7 @@ def _hits(evidence: Evidence, lookups: _Lookups) -> tuple[list[_Hit], list[tuple
     """Every (reading, item) the library has a title for, after the year check; and the
     readings whose year no item of their title has, with the reason."""
     hits: list[_Hit] = []
+    loose: list[_Hit] = []
     refused: list[tuple[Reading, str]] = []
     for order, reading in enumerate(evidence.readings):
         release = reading.release
@@ -208,8 +209,10 @@ def _hits(evidence: Evidence, lookups: _Lookups) -> tuple[list[_Hit], list[tuple
             if kept is None:
                 refused.append((reading, why or ""))
                 continue
-            hits += [_Hit(reading, used, order, variant.key, variant.text, item) for item in kept]
-    return hits, refused
+            found = [_Hit(reading, used, order, variant.key, variant.text, item) for item in kept]
+            (loose if variant.loose else hits).extend(found)
+    # A loose key ("Fast Furious" for "Fast & Furious") only speaks when no exact key does.
+    return hits or loose, refused
 
 
 def _fuzzy_hits(evidence: Evidence, lookups: _Lookups) -> list[_Hit]:

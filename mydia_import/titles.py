@@ -60,6 +60,7 @@ class Variant:
     key: str
     takes_season: bool = False  # "Show S2" names a show whose title holds the season
     takes_year: bool = False  # "Show 2010" as a library title
+    loose: bool = False  # a loose key (loose_key): tried only when no exact key finds an item
 
 
 # "Title AKA Other Title", "Title a.k.a. Other", "Title (aka Other)".
@@ -100,7 +101,31 @@ def title_variants(title: str, country: str | None = None, year: int | None = No
                       (f"{piece} Season {season}", True, False)]
     variants: dict[str, Variant] = {}
     for text, takes_season, takes_year in texts:
-        key = normalize_title(text)
-        if key and key not in variants:
-            variants[key] = Variant(text, key, takes_season, takes_year)
+        # The exact key first; the loose one ("Fast Furious" for "Fast & Furious") after it.
+        # A name's own "and" stays: "Movie.and.Movie" is not the library's "Movie Movie".
+        for key, loose in ((normalize_title(text), False), (loose_key(text, drop_and=False), True)):
+            if key and key not in variants:
+                variants[key] = Variant(text, key, takes_season, takes_year, loose)
     return list(variants.values())
+
+
+# Roman numerals that are not also common words or letters ("I", "V", "X", "Mix"): Sonarr
+# and Mydia read "Rocky II" as "Rocky 2". A first word is never one ("XX", "IX" as titles).
+_ROMAN = {"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
+          "xi": "11", "xii": "12", "xiii": "13", "xiv": "14", "xv": "15", "xvi": "16",
+          "xvii": "17", "xviii": "18", "xix": "19"}
+
+
+def loose_key(title: str, drop_and: bool = True) -> str:
+    """A coarser key than normalize_title, the one Sonarr matches with: "and" and "&"
+    dropped ("Fast & Furious" is released as "Fast.Furious"), Roman numerals after the
+    first word as digits. Equal loose keys are a candidate, never a certainty: matching
+    keeps its year and ambiguity checks."""
+    text = _NON_WORD.sub(" ", _APOSTROPHES.sub("", fold(title).replace("&", " and "))).split()
+    for article in _ARTICLES:
+        if len(text) > 1 and text[0] == article.strip():
+            text = text[1:]
+            break
+    words = [text[0]] + [_ROMAN.get(w, w) for w in text[1:]] if text else []
+    kept = [w for w in words if not (drop_and and w == "and")] or words
+    return "".join(kept)

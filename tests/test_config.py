@@ -219,8 +219,8 @@ def test_unknown_section_lists_the_known_sections(tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", '[imprt]\nmode = "copy"\n')
     assert message(path) == (f"config file {path}: unknown section [imprt]; "
                              "known sections: archives, downloads, history, import, library, log, media_servers, "
-                             "naming, notify, nzbget, path_map, permissions, qbittorrent, recycle, sabnzbd, "
-                             "transmission")
+                             "metadata, naming, notify, nzbget, path_map, permissions, qbittorrent, recycle, "
+                             "sabnzbd, transmission")
 
 
 def test_key_outside_any_section_is_an_error(tmp_path: Path) -> None:

@@ -9,6 +9,15 @@ from typing import Annotated
 import typer
 
 from mydia_import.cli._app import JsonFlag, QuietFlag, VerboseFlag, app, env_of
+from mydia_import.cli.lookup import (
+    LookupFlag,
+    OfflineFlag,
+    TvmazeOption,
+    YesFlag,
+    add_looked_up,
+    refresh_command,
+    wants_lookup,
+)
 from mydia_import.errors import LibraryError
 from mydia_import.models import MediaType
 
@@ -22,6 +31,7 @@ YearOption = Annotated[int | None, typer.Option("--year", min=1801, max=2199, he
 TmdbOption = Annotated[int | None, typer.Option("--tmdb-id", help="The TMDB id.")]
 RenameFlag = Annotated[bool, typer.Option(
     "--rename", help="An item found by its id takes this title (without it, its title is kept).")]
+ImdbOption = Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id (tt…).")]
 
 
 @library_app.command("load")
@@ -44,12 +54,17 @@ def add_movie(
     year: YearOption = None,
     alias: AliasOption = None,
     tmdb_id: TmdbOption = None,
-    imdb_id: Annotated[str | None, typer.Option("--imdb-id", help="The IMDb id (tt…).")] = None,
+    imdb_id: ImdbOption = None,
     rename: RenameFlag = False,
+    lookup: LookupFlag = False, offline: OfflineFlag = False, yes: YesFlag = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
-    """Add one movie."""
+    """Add one movie (looked up at TMDB with --lookup or [metadata] lookup)."""
     env = env_of(ctx, json_mode, quiet, verbose)
+    if wants_lookup(env, lookup, offline) and add_looked_up(
+            env, MediaType.MOVIE, title, year, tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
+            tvmaze_id=None, yes=yes):
+        return
     notes: list[str] = []
     ref = env.library().add_movie(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
                                   notes=notes, rename=rename)
@@ -67,15 +82,26 @@ def add_show(
         "--season", metavar="N:COUNT", help="Create episodes 1..COUNT of season N (repeatable), e.g. 1:10.",
     )] = None,
     rename: RenameFlag = False,
+    tvmaze_id: TvmazeOption = None,
+    imdb_id: ImdbOption = None,
+    lookup: LookupFlag = False, offline: OfflineFlag = False, yes: YesFlag = False,
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
-    """Add one show, and the episodes of the seasons given."""
+    """Add one show: its episodes from TVmaze (with --lookup or [metadata] lookup) or the seasons given."""
     env = env_of(ctx, json_mode, quiet, verbose)
+    # --season is typed data: the user says what the show holds, no provider is asked.
+    if not season and wants_lookup(env, lookup, offline, tvmaze_id) and add_looked_up(
+            env, MediaType.TV_SHOW, title, year, tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
+            tvmaze_id=tvmaze_id, yes=yes):
+        return
     seasons = dict(_season(s) for s in season or ())
     notes: list[str] = []
     ref = env.library().add_show(title, year=year, aliases=tuple(alias or ()), tmdb_id=tmdb_id, seasons=seasons,
                                  notes=notes, rename=rename)
     _show_item(env, ref, notes)
+
+
+library_app.command("refresh")(refresh_command)
 
 
 @library_app.command("list")

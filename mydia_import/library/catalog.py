@@ -19,7 +19,7 @@ from typing import Any
 
 from mydia_import.errors import LibraryError
 from mydia_import.library.db import Database, new_id, timestamp
-from mydia_import.library.lookup import get_item, index_titles, media_ref
+from mydia_import.library.lookup import get_item, index_keys, index_titles, media_ref
 from mydia_import.library.results import ItemSummary, LoadSummary
 from mydia_import.library.validate import (
     EpisodeSpec,
@@ -218,6 +218,8 @@ def _add_aliases(db: Database, item_id: str, aliases: Iterable[str]) -> int:
             "VALUES (?, ?, ?, ?)",
             [item_id, alias, normalize_title(alias), now],
         ).rowcount
+    if added:
+        index_keys(db, item_id)  # an alias's loose key finds the item too
     return added
 
 
@@ -276,3 +278,53 @@ def _set_absolute(db: Database, item_id: str, episode_id: str, number: int | Non
         "absolute_number = excluded.absolute_number",
         [episode_id, item_id, number],
     )
+
+
+# --- provider data (issue 16): additive, by item id; identity stays with _find_same ------
+
+def apply_provider(db: Database, item_id: str, *, tmdb_id: int | None, imdb_id: str | None,
+                   original_title: str | None, metadata: Mapping[str, Any],
+                   episodes: Sequence[EpisodeSpec]) -> tuple[int, int]:
+    """Record what a provider says about an item the user chose: ids and original title only
+    where the item has none, the payload in `metadata` (Mydia keeps it there), episodes added
+    or updated, never deleted. The title and year stay the user's. Returns (added, updated)."""
+    import json
+
+    with db.transaction():
+        row = db.row("SELECT tmdb_id, imdb_id, original_title, metadata FROM media_items WHERE id = ?",
+                     [item_id])
+        if row is None:
+            raise LibraryError(f"item {item_id} is no longer in the library")
+        changes: dict[str, Any] = {}
+        taken = tmdb_id is not None and db.value(
+            "SELECT 1 FROM media_items WHERE tmdb_id = ? AND id != ?", [tmdb_id, item_id])
+        if row["tmdb_id"] is None and tmdb_id is not None and not taken:
+            changes["tmdb_id"] = tmdb_id
+        if row["imdb_id"] is None and imdb_id:
+            changes["imdb_id"] = imdb_id
+        if row["original_title"] is None and original_title:
+            changes["original_title"] = original_title
+        text = json.dumps(dict(metadata), sort_keys=True)
+        if text != row["metadata"]:
+            changes["metadata"] = text
+        if changes:
+            db.update("media_items", item_id, {**changes, "updated_at": timestamp()})
+            title = db.value("SELECT title FROM media_items WHERE id = ?", [item_id])
+            index_titles(db, item_id, title, changes.get("original_title", row["original_title"]))
+        return _upsert_episodes(db, item_id, episodes)
+
+
+def provider_ids(db: Database, item_id: str) -> dict[str, Any]:
+    """The ids a refresh asks by: tmdb_id, imdb_id, and the metadata's provider and ids."""
+    import json
+
+    row = db.row("SELECT type, tmdb_id, imdb_id, metadata FROM media_items WHERE id = ?", [item_id])
+    if row is None:
+        return {}
+    try:
+        meta = json.loads(row["metadata"]) if row["metadata"] else {}
+    except ValueError:
+        meta = {}
+    meta = meta if isinstance(meta, dict) else {}
+    return {"type": row["type"], "tmdb_id": row["tmdb_id"], "imdb_id": row["imdb_id"],
+            "tvmaze_id": meta.get("tvmaze_id"), "provider": meta.get("provider"), "metadata": meta}

@@ -153,6 +153,14 @@ class Library:
     def list_items(self, type: MediaType | None = None) -> list[ItemSummary]:
         return catalog.list_items(self.db, type)
 
+    def apply_provider(self, item_id: str, **data: Any) -> tuple[int, int]:
+        """Ids, payload and episodes from a metadata provider (catalog.apply_provider)."""
+        self._items.clear()
+        return catalog.apply_provider(self.db, item_id, **data)
+
+    def provider_ids(self, item_id: str) -> dict[str, Any]:
+        return catalog.provider_ids(self.db, item_id)
+
     # -- lookups for matching -----------------------------------------------
 
     def get_item(self, item_id: str) -> MediaRef | None:

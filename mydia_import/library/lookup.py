@@ -9,7 +9,7 @@ from typing import Any
 
 from mydia_import.library.db import Database
 from mydia_import.models import EpisodeRef, MediaRef, MediaType
-from mydia_import.titles import normalize_title
+from mydia_import.titles import loose_key, normalize_title
 
 _EPISODE_COLUMNS = "e.id, e.season_number, e.episode_number, e.title, e.air_date"
 
@@ -20,6 +20,12 @@ SELECT m.id, m.title, m.original_title FROM media_items m
 LEFT JOIN import_titles t ON t.media_item_id = m.id AND t.kind = 'title'
 LEFT JOIN import_titles o ON o.media_item_id = m.id AND o.kind = 'original_title'
 WHERE t.title IS NOT m.title OR o.title IS NOT m.original_title
+"""
+# Items whose extra keys were made before their last change (or never).
+_STALE_KEYS = """
+SELECT m.id FROM media_items m
+WHERE NOT EXISTS (SELECT 1 FROM import_title_keys k WHERE k.media_item_id = m.id
+                  AND k.stamp IS m.updated_at)
 """
 _ORPHAN_TITLES = "FROM import_titles WHERE media_item_id NOT IN (SELECT id FROM media_items)"
 
@@ -46,6 +52,47 @@ def index_titles(db: Database, item_id: str, title: str, original_title: str | N
                 "VALUES (?, ?, ?, ?)",
                 [item_id, kind, text, normalize_title(text)],
             )
+    index_keys(db, item_id)
+
+
+def alternative_titles(metadata: Any) -> list[str]:
+    """The alternate titles of a provider payload as Mydia keeps it in media_items.metadata:
+    TMDB's `alternative_titles` ({"titles": [...]} for movies, {"results": [...]} for
+    shows, or a plain list), `original_title` / `original_name`, and TVmaze's AKAs."""
+    meta = _json(metadata) if isinstance(metadata, str | None) else metadata
+    if not isinstance(meta, dict):
+        return []
+    found: list[Any] = [meta.get("original_title"), meta.get("original_name")]
+    alternatives = meta.get("alternative_titles")
+    if isinstance(alternatives, dict):
+        alternatives = alternatives.get("titles") or alternatives.get("results")
+    if isinstance(alternatives, list):
+        found += [a.get("title") or a.get("name") if isinstance(a, dict) else a for a in alternatives]
+    return list(dict.fromkeys(t.strip() for t in found if isinstance(t, str) and t.strip()))
+
+
+def index_keys(db: Database, item_id: str) -> None:
+    """(Re)write an item's extra keys: loose keys of its titles and aliases, and the keys of
+    the alternate titles its metadata holds."""
+    row = db.row("SELECT title, original_title, metadata, updated_at FROM media_items WHERE id = ?",
+                 [item_id])
+    db.execute("DELETE FROM import_title_keys WHERE media_item_id = ?", [item_id])
+    if row is None:
+        return
+    aliases = [r["alias"] for r in db.rows("SELECT alias FROM import_aliases WHERE media_item_id = ?",
+                                             [item_id])]
+    keys: dict[str, str] = {}
+    for text in alternative_titles(row["metadata"]):
+        keys.setdefault(normalize_title(text), "alternative")
+        keys.setdefault(loose_key(text), "alternative")
+    for text in [row["title"], row["original_title"], *aliases]:
+        if text:
+            keys.setdefault(loose_key(text), "loose")
+    keys.pop("", None)
+    # One row at least, even with no key: it marks the item as indexed at this stamp.
+    for key, source in (keys or {"": "none"}).items():
+        db.execute("INSERT OR IGNORE INTO import_title_keys (media_item_id, key, source, stamp) "
+                   "VALUES (?, ?, ?, ?)", [item_id, key, source, row["updated_at"]])
 
 
 def sync_title_index(db: Database) -> int:
@@ -53,14 +100,21 @@ def sync_title_index(db: Database) -> int:
 
     Only takes the write lock when something is out of date.
     """
-    if not db.rows(_STALE_TITLES + " LIMIT 1") and not db.value(f"SELECT 1 {_ORPHAN_TITLES}"):
+    if (not db.rows(_STALE_TITLES + " LIMIT 1") and not db.value(f"SELECT 1 {_ORPHAN_TITLES}")
+            and not db.rows(_STALE_KEYS + " LIMIT 1")):
         return 0
     with db.transaction():
         db.execute(f"DELETE {_ORPHAN_TITLES}")
+        db.execute("DELETE FROM import_title_keys WHERE media_item_id NOT IN (SELECT id FROM media_items)")
         stale = db.rows(_STALE_TITLES)
         for row in stale:
             index_titles(db, row["id"], row["title"], row["original_title"])
-    return len(stale)
+        done = {row["id"] for row in stale}
+        for row in db.rows(_STALE_KEYS):
+            if row["id"] not in done:
+                index_keys(db, row["id"])
+                done.add(row["id"])
+    return len(done)
 
 
 def catalog_stamp(db: Database) -> str:
@@ -69,7 +123,7 @@ def catalog_stamp(db: Database) -> str:
     row = db.execute(
         "SELECT (SELECT max(rowid) FROM media_items), (SELECT count(*) FROM media_items), "
         "(SELECT max(updated_at) FROM media_items), (SELECT max(rowid) FROM import_aliases), "
-        "(SELECT count(*) FROM import_aliases)").fetchone()
+        "(SELECT count(*) FROM import_aliases), (SELECT count(*) FROM import_title_keys)").fetchone()
     return json.dumps(list(row))
 
 
@@ -89,7 +143,8 @@ def find_items(
     sql = (
         "SELECT id, type, title, year FROM media_items WHERE id IN ("
         " SELECT media_item_id FROM import_titles WHERE normalized = :key"
-        " UNION SELECT media_item_id FROM import_aliases WHERE normalized = :key)"
+        " UNION SELECT media_item_id FROM import_aliases WHERE normalized = :key"
+        " UNION SELECT media_item_id FROM import_title_keys WHERE key = :key)"
     )
     params: dict[str, Any] = {"key": normalized_title}
     if type is not None:
@@ -113,7 +168,10 @@ def title_keys(db: Database, type: MediaType, prefix: str = "") -> dict[str, lis
         "WHERE t.normalized >= :low AND t.normalized < :high AND +m.type = :type "
         "UNION SELECT a.normalized, a.media_item_id FROM import_aliases a "
         "JOIN media_items m ON m.id = a.media_item_id "
-        "WHERE a.normalized >= :low AND a.normalized < :high AND +m.type = :type",
+        "WHERE a.normalized >= :low AND a.normalized < :high AND +m.type = :type "
+        "UNION SELECT k.key, k.media_item_id FROM import_title_keys k "
+        "JOIN media_items m ON m.id = k.media_item_id "
+        "WHERE k.key >= :low AND k.key < :high AND +m.type = :type",
         bounds,
     )
     keys: dict[str, list[str]] = {}

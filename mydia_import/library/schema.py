@@ -194,6 +194,21 @@ IMPORT_TITLES = Table(
     indexes=(Index("import_titles_normalized_index", ("normalized",)),),
 )
 
+# More keys an item is found by: the loose keys (titles.loose_key) of its titles and aliases,
+# and the alternate titles of its provider payload (media_items.metadata). `stamp` is the
+# item's updated_at when they were made: Mydia rewrites metadata and updated_at together.
+IMPORT_TITLE_KEYS = Table(
+    "import_title_keys",
+    (
+        "media_item_id TEXT NOT NULL",  # media_items.id; no cascade: Mydia rebuilds its tables (lookup.py tidies)
+        "key TEXT NOT NULL",
+        "source TEXT NOT NULL",
+        "stamp TEXT",
+    ),
+    constraints=("PRIMARY KEY (media_item_id, key)",),
+    indexes=(Index("import_title_keys_key_index", ("key",)),),
+)
+
 IMPORT_ALIASES = Table(
     "import_aliases",
     (
@@ -403,6 +418,7 @@ TOOL_TABLES = (
     IMPORT_PARSE_CACHE,
     IMPORT_SETTLED_RELEASES,
     IMPORT_TITLES,
+    IMPORT_TITLE_KEYS,
     IMPORT_ALIASES,
     IMPORT_EPISODE_NUMBERS,
     IMPORT_FILE_EPISODES,
