@@ -174,7 +174,9 @@ class World:
     # --- what a world holds ---------------------------------------------------------------------
 
     def state(self) -> dict:
-        library = {str(p.relative_to(self.library)): _sha(p) for p in _files(self.library)}
+        # Temporary files are not at a final name (and a kill may leave one: `_no_temp_files`).
+        library = {str(p.relative_to(self.library)): _sha(p) for p in _files(self.library)
+                   if not p.name.endswith(".mydia-part")}
         return {
             "library": {p: h for p, h in library.items() if "/.mydia-recycle/" not in f"/{p}"},
             "recycled": sorted(h for p, h in library.items() if "/.mydia-recycle/" in f"/{p}"),
