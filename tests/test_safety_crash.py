@@ -309,3 +309,23 @@ def test_a_subtitle_left_behind_by_a_killed_move_follows_its_video_on_the_next_r
     assert again.returncode == 0, again.stderr
     imported = ws.query("SELECT source, count(*) AS n FROM import_transfers WHERE state = 'done' GROUP BY source")
     assert {Path(r["source"]).name: r["n"] for r in imported} == {video.name: 1, "English.srt": 1}
+
+
+@pytest.mark.parametrize("point", ["transferred", "recorded"])
+def test_an_upgrade_under_another_name_killed_before_the_old_file_left_retires_it_on_the_next_run(
+        workspace, point):
+    # Found by benchmarks/torture.py: killed between placing the new .mkv and recording it, the
+    # next run recorded the new file but never retired the old .mp4 (two videos, two rows).
+    ws = workspace
+    name = "Inception.2010.720p.HDTV.x264-OLD"
+    old = write_file(ws.downloads / name / f"{name}.mp4", 2 * MIB)
+    assert ws.process("import", str(old.parent), "--mode", "copy").returncode == 0
+    new = make_big_movie(ws.downloads)
+    killed(ws, point, str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+
+    result = ws.process("import", str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert digest(ws.movies / INCEPTION) == digest(new)
+    assert not (ws.movies / "Inception (2010)" / "Inception (2010).mp4").exists()
+    assert digest(ws.movies / ".mydia-recycle" / "Inception (2010)" / "Inception (2010).mp4") == digest(old)
+    assert_library_and_database_agree(ws, ws.movies)
