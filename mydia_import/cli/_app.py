@@ -76,7 +76,12 @@ class Env:
             if must_exist and not database.exists():
                 self._library = Library.memory()
             else:
-                self._library = Library.open(database)
+                wait = getattr(self.settings(), "busy_timeout", None)
+                self._library = Library.open(database, wait)
+                if self.verbose:
+                    self.ui().err.print(
+                        f"library database {database}: a write waits up to {wait} s while another program "
+                        "(Mydia) holds it ([library] busy_timeout)", markup=False, highlight=False)
             self._closers.append(self._library.close)
         return self._library
 

@@ -49,9 +49,10 @@ class Library:
         lookup.sync_title_index(db)
 
     @classmethod
-    def open(cls, path: Path) -> Library:
-        """Open (creating file, folders and missing tables) the library at `path`."""
-        db = Database.open(path)
+    def open(cls, path: Path, busy_timeout: float | None = None) -> Library:
+        """Open (creating file, folders and missing tables) the library at `path`; busy_timeout:
+        seconds a write waits while another program holds the database (None: the default)."""
+        db = Database.open(path) if busy_timeout is None else Database.open(path, busy_timeout)
         try:
             return cls(db)
         except BaseException:

@@ -26,9 +26,10 @@ from typing import Any
 from mydia_import.errors import LibraryError, describe_os_error, running_as
 from mydia_import.library.schema import MYDIA_TABLES, TOOL_TABLES, Table
 
-# Download clients start one hook per finished torrent, all at once: writers
-# queue on the lock instead of failing.
-BUSY_TIMEOUT_SECONDS = 30
+# Download clients start one hook per finished torrent, all at once: writers queue on the
+# lock instead of failing. Mydia itself may hold a write transaction for a while: a run waits
+# `[library] busy_timeout` seconds (this default when none is given) before it gives up.
+BUSY_TIMEOUT_SECONDS = 60
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -61,11 +62,16 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+class DatabaseLocked(LibraryError):
+    """Another program held the database's write lock longer than this run waits."""
+
+
 class Database:
     """An open library database: plain SQL in, dicts out, errors as LibraryError."""
 
-    def __init__(self, conn: sqlite3.Connection, name: str):
+    def __init__(self, conn: sqlite3.Connection, name: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS):
         self.name = name
+        self.busy_timeout = busy_timeout
         # Autocommit: a statement outside `transaction()` commits at once, and BEGIN, SAVEPOINT
         # and COMMIT are the tool's own, never sqlite3's implicit transactions.
         conn.isolation_level = None
@@ -73,7 +79,7 @@ class Database:
         self._tracer: Callable[[str, Any], None] | None = None
 
     @classmethod
-    def open(cls, path: Path) -> Database:
+    def open(cls, path: Path, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
         path = Path(path).expanduser()
         if path.is_dir():
             raise LibraryError(f"{path} is a folder, not a SQLite database")
@@ -86,20 +92,20 @@ class Database:
             ) from error
         _check_access(path)
         try:
-            conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS)
+            conn = sqlite3.connect(str(path), timeout=busy_timeout)
         except sqlite3.Error as error:
             raise LibraryError(_describe(error, str(path))) from error
-        return cls._set_up(conn, str(path))
+        return cls._set_up(conn, str(path), busy_timeout)
 
     @classmethod
     def memory(cls) -> Database:
         return cls._set_up(sqlite3.connect(":memory:"), ":memory:")
 
     @classmethod
-    def _set_up(cls, conn: sqlite3.Connection, name: str) -> Database:
+    def _set_up(cls, conn: sqlite3.Connection, name: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
         try:
-            db = cls(conn, name)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            db = cls(conn, name, busy_timeout)
+            db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             db.execute("PRAGMA foreign_keys = ON")
             # Reading journal_mode is the first statement that reads the file's
             # header, so a file that is not SQLite fails here.
@@ -125,14 +131,14 @@ class Database:
         try:
             return self._conn.execute(sql, params)
         except sqlite3.Error as error:
-            raise LibraryError(_describe(error, self.name)) from error
+            raise self._error(error) from error
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         """One statement for many rows (inside `transaction()` to commit them together)."""
         try:
             self._conn.executemany(sql, rows)
         except sqlite3.Error as error:
-            raise LibraryError(_describe(error, self.name)) from error
+            raise self._error(error) from error
 
     def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         cursor = self.execute(sql, params)
@@ -235,7 +241,20 @@ class Database:
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             self._utils.rollback()
-            raise LibraryError(_describe(error, self.name)) from error
+            raise self._error(error) from error
+
+    def _error(self, error: sqlite3.Error) -> LibraryError:
+        """The LibraryError for error. Once another program has kept the database locked past
+        the limit, the run is failing: the writes that close it (the job's counts, the parse
+        cache) must not wait the whole limit again each, so they get no wait at all."""
+        if not _is_locked(error):
+            return LibraryError(_describe(error, self.name))
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA busy_timeout = 0")
+        return DatabaseLocked(
+            f"the library database {self.name} was locked by another program (Mydia, or another tool "
+            f"writing to it) for {self.busy_timeout:g} s ([library] busy_timeout); nothing was "
+            "half-recorded, and the next run (a scan, or this import again) picks up the work")
 
     @functools.cached_property
     def _utils(self) -> Any:
@@ -259,6 +278,11 @@ def _check_access(path: Path) -> None:
         ) from error
 
 
+def _is_locked(error: sqlite3.Error) -> bool:
+    lowered = str(error).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
 def _describe(error: sqlite3.Error, name: str) -> str:
     """One line a user can act on, naming the database file."""
     text = str(error)
@@ -267,11 +291,8 @@ def _describe(error: sqlite3.Error, name: str) -> str:
         return f"{name} is not a SQLite database"
     if "malformed" in lowered:
         return f"the library database {name} is damaged ({text})"
-    if "locked" in lowered or "busy" in lowered:
-        return (
-            f"the library database {name} stayed locked by another program for "
-            f"{BUSY_TIMEOUT_SECONDS} s; try again when it has finished"
-        )
+    if _is_locked(error):
+        return f"the library database {name} stayed locked by another program; try again when it has finished"
     if "readonly" in lowered or "read-only" in lowered:
         return f"cannot write to the library database {name}: {_access_problem(name)}"
     if "disk is full" in lowered:
