@@ -472,6 +472,11 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
         os.rename(src, dest)
         return
     faults.point("linked")  # both names hold the file: a crash here loses nothing
+    if src.parent != dest.parent:
+        # A move: the new name must survive a power cut before the old one goes, or a crash in
+        # between could keep neither. (A temporary name beside dest needs no such care: losing
+        # the new name loses only a copy; the folder is synced once both steps are made.)
+        _fsync_folder(dest.parent)
     try:
         os.unlink(src)
     except BaseException as err:
