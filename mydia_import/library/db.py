@@ -16,6 +16,7 @@ import errno
 import functools
 import os
 import secrets
+import shutil
 import sqlite3
 import time
 import uuid
@@ -295,11 +296,24 @@ def _describe(error: sqlite3.Error, name: str) -> str:
         return f"the library database {name} stayed locked by another program; try again when it has finished"
     if "readonly" in lowered or "read-only" in lowered:
         return f"cannot write to the library database {name}: {_access_problem(name)}"
-    if "disk is full" in lowered:
-        return f"cannot write to the library database {name}: no space left on the device"
+    if "disk is full" in lowered or ("disk i/o error" in lowered and _full(name)):
+        # SQLite says "disk I/O error" when a full disk refuses its -shm file: the free space tells.
+        return (f"cannot write to the library database {name}: no space left on the device that holds it; "
+                "free some space there (nothing was half-recorded)")
+    if "disk i/o error" in lowered:
+        return (f"cannot write to the library database {name}: input/output error (the disk or the network "
+                "share that holds it may be failing; see `dmesg`)")
     if "unable to open" in lowered:
         return f"cannot open the library database {name}: {_access_problem(name)}"
     return f"the library database {name} refused the operation: {text}"
+
+
+def _full(name: str) -> bool:
+    """The filesystem holding the database has (nearly) no room left."""
+    try:
+        return shutil.disk_usage(Path(name).parent).free < 1_000_000
+    except OSError:
+        return False
 
 
 def _access_problem(name: str) -> str:
