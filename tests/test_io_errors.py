@@ -76,6 +76,17 @@ def fail_on_second(monkeypatch, name: str, folder: Path) -> None:
     monkeypatch.setattr(transfer_module.os, name, fake)
 
 
+def fsync_fails_for(monkeypatch, ending: str) -> None:
+    """fsync fails with EIO for the file or folder whose path ends with `ending`."""
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if path_of(fd).endswith(ending):
+            raise eio()
+        real(fd)
+    monkeypatch.setattr(transfer_module.os, "fsync", fsync)
+
+
 @pytest.mark.parametrize("verify", ["size", "hash"])
 def test_eio_reading_the_source_mid_copy_leaves_it_intact_and_says_so_in_one_line(workspace, movie, monkeypatch,
                                                                                  verify):
@@ -93,9 +104,7 @@ def test_eio_reading_the_source_mid_copy_leaves_it_intact_and_says_so_in_one_lin
 def test_eio_flushing_the_copy_leaves_no_file_at_its_final_name(workspace, movie, monkeypatch):
     ws = workspace
     source, before = movie
-    real = os.fsync
-    monkeypatch.setattr(transfer_module.os, "fsync",
-                        lambda fd: (_ for _ in ()).throw(eio()) if path_of(fd).endswith(".mydia-part") else real(fd))
+    fsync_fails_for(monkeypatch, ".mydia-part")
     document = json.loads(ws.cli("--json", "import", str(source.parent), "--mode", "copy").stdout)
     [video] = [f for f in document["files"] if f["kind"] == "video"]
     assert video["status"] == "failed"
@@ -124,10 +133,7 @@ def test_eio_flushing_the_folder_after_the_name_still_records_the_complete_file(
     # The copy has its name (complete, synced): it is recorded, and the failed flush is said.
     ws = workspace
     source, before = movie
-    real = os.fsync
-    monkeypatch.setattr(transfer_module.os, "fsync",
-                        lambda fd: (_ for _ in ()).throw(eio()) if path_of(fd).endswith("Inception (2010)")
-                        else real(fd))
+    fsync_fails_for(monkeypatch, "Inception (2010)")
     document = json.loads(ws.cli("--json", "import", str(source.parent), "--mode", "copy").stdout)
     [video] = [f for f in document["files"] if f["kind"] == "video"]
     assert video["status"] == "imported" and "flushing the folder" in video["reason"]
