@@ -123,6 +123,8 @@ KEYS: tuple[Key, ...] = (
         "Megabytes that must stay free on the library's disk after a copy."),
     Key("import", "lock_wait", "lock_wait", "count", 60,
         "Seconds a scan waits for another run on the same library before it gives up (exit 0)."),
+    Key("library", "busy_timeout", "busy_timeout", "count", 60,
+        "Seconds a run waits while another program (Mydia) writes to the database, before it fails (exit 1)."),
     Key("permissions", "file_mode", "file_mode", "mode", None,
         "Mode of the files the tool creates, in octal (\"0664\"); unset: the umask decides."),
     Key("permissions", "folder_mode", "folder_mode", "mode", None,
@@ -259,6 +261,7 @@ class Settings:
     min_age: int = 60
     min_free_mb: int = 100
     lock_wait: int = 60
+    busy_timeout: int = 60
     file_mode: str | None = None
     folder_mode: str | None = None
     group: str | None = None

@@ -168,13 +168,17 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library),
                                Rivals(library, parser.parse))
     planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
-    planned += companions.plan_extras(extras, planned, request.mode, request.conflict,
+    # Videos an earlier (killed or failed) run moved into the library: their companions follow
+    # them still; they are matched against, never reported.
+    moved = handled.moved_videos([*extras, *subtitles], library,
+                                 {r.path: r for r in roots.values() if r is not None})
+    planned += companions.plan_extras(extras, planned + moved, request.mode, request.conflict,
                                       settings.extras == "import")
     planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
-    planned += companions.plan_subtitles(subtitles, planned, parser.parse, request.mode, request.conflict)
+    planned += companions.plan_subtitles(subtitles, planned + moved, parser.parse, request.mode, request.conflict)
     planned += [p for p in known.values() if p.candidate.kind is Kind.SUBTITLE]
     if settings.nfo:
-        planned += companions.plan_nfos(planned, request.mode, request.conflict)
+        planned += companions.plan_nfos(planned + moved, request.mode, request.conflict)
     for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED} - checked:
         plan.check_root(root)  # before anything is planned into it, once a run
         checked.add(root)

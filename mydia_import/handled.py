@@ -17,6 +17,8 @@ skipped or failed, since only imports are remembered.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -71,3 +73,29 @@ def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> str:
     else:
         since = "the library file has been changed since"
     return f"{done}; {since}; not imported again ({REIMPORT_HINT})"
+
+
+def moved_videos(companions: Iterable[Candidate], library, configured: dict[Path, LibraryRoot]
+                 ) -> list[PlannedFile]:
+    """The videos of the companions' releases that an earlier run already moved into the library
+    (`--mode move`): gone from the downloads, so discovery cannot find them, but their subtitles,
+    extras and .nfo still match against them. A run killed (or failed) between a video and its
+    subtitle leaves the subtitle in the release; without this, every later run would skip it
+    ("no video of this release matches this subtitle"). Each is ALREADY_IMPORTED, for the
+    companions only: it is never reported or executed."""
+    found = []
+    for release in sorted({c.release for c in companions if c.skip_reason is None and c.release != c.path}):
+        for entry in library.journal.moved_videos_under(release):
+            if entry.record is None or os.path.lexists(entry.source):
+                continue  # still in the downloads: discovery finds it itself
+            root = recovery.root_of(entry.record)
+            now = Identity.of(entry.destination, follow=False)
+            if root.path not in configured or entry.dest_identity is None \
+                    or not entry.dest_identity.same_content_as(now):
+                continue  # no longer the file that run put there: nothing to place beside it
+            size = entry.source_identity.size if entry.source_identity else 0
+            found.append(PlannedFile(Candidate(entry.source, release, size, Kind.VIDEO), Status.ALREADY_IMPORTED,
+                                     destination=entry.destination, root=configured[root.path],
+                                     release=recovery.release_of(entry.record),
+                                     match=recovery.match_of(entry.record)))
+    return found

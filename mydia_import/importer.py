@@ -122,7 +122,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         return Report(None, True, decide.results(paths, request, settings, library, parser, roots))
     perms = permissions.from_settings(settings)
     with locking.run_lock(library, _lock_wait(request, settings), request.command):
-        recovery.recover(library)
+        recovery.recover(library, settings)
         recycle.purge(library, settings)
         rescan = _recall(paths, request, settings, library, roots)
         # A known show's unknown episode may be new: refresh it from its provider (opt-in).
@@ -493,7 +493,7 @@ def _begin(p: PlannedFile, run: _Run) -> _Begun:
         source_identity=source_identity, destination=dest, temp=temp,
         replaced_identity=Identity.of(dest, follow=False) if replacing else None, recycled=recycled,
         replaced_row=library.file_snapshot(stored.id) if stored is not None else None,
-        record=recovery.record_payload(p, metadata),
+        record=recovery.record_payload(p, metadata, run.brought.get(p.candidate.path, ())),
     )
     return _Begun(p, entry_id, temp, metadata, replacing, recycled)
 
@@ -547,6 +547,8 @@ def _record_or_take_back(begun: _Begun, placed: Placed, run: _Run) -> FileResult
         why = f"could not record {display(dest)} in the library ({error})"
         try:
             recovery.take_back(library, _entry(library, begun.entry_id), placed.action, why)
+        except LibraryError:  # its last step: the file is back, only its journal row still says `started`
+            why += "; the import was undone (the next run closes its journal entry)"
         except (OSError, MydiaImportError) as undo_error:
             why += f"; taking the import back failed too ({undo_error}): the file stays at its destination"
         else:
@@ -564,7 +566,7 @@ def _failed(p: PlannedFile, run: _Run, entry_id: str, reason: str, taken: bool) 
     entry = _entry(library, entry_id)
     try:
         if not taken and recovery.landed(entry):  # only when a step after the rename failed (a folder fsync)
-            recovery.complete(library, entry, "completed although a later step failed")
+            recovery.complete(library, entry, "completed although a later step failed", run.settings)
             result = replace(p.result(), status=Status.IMPORTED, reason=reason)
             library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
             return result

@@ -4,10 +4,14 @@ Cron jobs and download-client hooks have no terminal and often nobody reading
 their output; this is where they say what they did. stdlib logging's
 RotatingFileHandler keeps `backups` old files (file.1, file.2, ...) of at most
 `max_bytes` each. The logger is private to the tool and never propagates.
+
+A hundred hooks may write to one log at once; `_SharedRotatingHandler` rotates it once for all
+of them (see there).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import logging.handlers
 import os
@@ -35,7 +39,7 @@ class RunLog:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
+            handler = _SharedRotatingHandler(
                 path, maxBytes=max(max_bytes, 0), backupCount=max(backups, 0), encoding="utf-8", delay=False)
         except OSError as error:
             raise ConfigError(f"cannot open the log file {path} ([log] file): {describe_os_error(error)}") from None
@@ -109,6 +113,50 @@ class RunLog:
             # One record per line: a message never spans lines in the file.
             for line in str(text).splitlines() or [""]:
                 self._logger.log(level, f"{self.tag}{line}" if self.tag else line)
+
+
+class _SharedRotatingHandler(logging.handlers.RotatingFileHandler):
+    """stdlib's rotating handler, for a file that many processes append to at once.
+
+    stdlib decides to rotate from its own open file. Once one process has rotated, every other
+    one still writes to the old file (now `file.1`), finds it full and rotates again, pushing
+    the fresh file and the older ones down and out of the backups: with sixty hooks at once,
+    thousands of lines lost. Here a process first follows a rotation another made (it reopens
+    the path when that names another file), and rotates only holding an exclusive flock on the
+    file it found full, checking again once it holds it: the waiters then find it rotated."""
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        self._follow()
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:
+        old = self.stream
+        if old is None:
+            super().doRollover()
+            return
+        fcntl.flock(old.fileno(), fcntl.LOCK_EX)  # while another process rotates this file: wait
+        try:
+            if self._rotated():
+                self.stream = self._open()  # rotated meanwhile: write to the new file
+            else:
+                self.stream = None  # stdlib would close it, and the lock with it, before renaming
+                super().doRollover()
+        finally:
+            fcntl.flock(old.fileno(), fcntl.LOCK_UN)
+            old.close()
+
+    def _follow(self) -> None:
+        if self.stream is not None and self._rotated():
+            self.stream.close()
+            self.stream = self._open()
+
+    def _rotated(self) -> bool:
+        """The path names another file than the one this process writes to."""
+        try:
+            here, there = os.fstat(self.stream.fileno()), os.stat(self.baseFilename)
+        except OSError:
+            return True  # gone: the next write recreates it
+        return (here.st_ino, here.st_dev) != (there.st_ino, there.st_dev)
 
 
 def file_line(result: FileResult) -> str:

@@ -61,11 +61,13 @@ class Settled:
 # --- what a journal row needs to record its file later --------------------------
 
 
-def record_payload(p: PlannedFile, metadata: dict[str, Any] | None) -> dict[str, Any]:
+def record_payload(p: PlannedFile, metadata: dict[str, Any] | None, brought: Any = ()) -> dict[str, Any]:
     """Everything recording needs, as JSON: written before the transfer starts.
 
     It also says which folders the transfer is about to create (the highest one missing now),
-    so that a transfer that does not stay removes them again (`_remove_made_folders`)."""
+    so that a transfer that does not stay removes them again (`_remove_made_folders`), and which
+    library files an upgrade retires (with the subtitles its release brings, `brought`), so that
+    the next run retires them when it records a new file a killed run placed."""
     assert p.root is not None and p.destination is not None
     match = p.match
     made = tidy.missing_top(p.destination.parent, p.root.path)
@@ -78,6 +80,7 @@ def record_payload(p: PlannedFile, metadata: dict[str, Any] | None) -> dict[str,
             f.name: _plain(getattr(p.release, f.name)) for f in dataclasses.fields(Release)},
         "metadata": metadata,
         "release_name": p.candidate.release.name,
+        **({"retires": [str(r) for r in p.retires], "brought": sorted(brought)} if p.retires else {}),
     }
 
 
@@ -211,8 +214,9 @@ def _remove_made_folders(entry: Entry) -> None:
         tidy.remove_empty_folders(entry.destination.parent, root, top=root / record["made_folders"])
 
 
-def complete(library, entry: Entry, reason: str) -> str | None:
-    """The file is in place: finish a move, record the file; returns the media_files id."""
+def complete(library, entry: Entry, reason: str, settings: Any = None) -> str | None:
+    """The file is in place: finish a move, record the file (and retire what an upgrade
+    replaces at other paths, retire.py); returns the media_files id."""
     source = entry.source
     if entry.operation == str(Action.MOVE) and os.path.lexists(source):
         now = Identity.of(source)
@@ -224,6 +228,7 @@ def complete(library, entry: Entry, reason: str) -> str | None:
     record = entry.record or {}
     dest_identity = Identity.of(entry.destination, follow=False)
     action = _action_of(entry)
+    steps: list[retire.Step] = []
     with library.transaction():
         media_file_id = None
         match = match_of(record) if record else None
@@ -233,8 +238,12 @@ def complete(library, entry: Entry, reason: str) -> str | None:
             media_file_id = library.record_file(
                 root, record["relative"], size=size, match=match, release=release_of(record),
                 metadata=record.get("metadata") or {})
+            if record.get("retires"):
+                steps = retire.begin_for(library, entry.job_id, settings, entry.destination, root,
+                                         [Path(r) for r in record["retires"]], record.get("brought") or ())
         library.journal.finish(entry.id, DONE, action=str(action), dest_identity=dest_identity,
                                media_file_id=media_file_id, reason=reason)
+    retire.finish(library, steps)
     return media_file_id
 
 
@@ -251,13 +260,14 @@ def _action_of(entry: Entry) -> Action:
 # --- the whole library ----------------------------------------------------------
 
 
-def recover(library) -> list[Settled]:
-    """Settle every unfinished transfer and close every job left running. Call it holding the run lock."""
+def recover(library, settings: Any = None) -> list[Settled]:
+    """Settle every unfinished transfer and close every job left running. Call it holding the run lock.
+    settings: where retired files go ([recycle] path); None: the default recycle folder."""
     settled = []
     touched_jobs = set()
     for entry in library.journal.unfinished():
         touched_jobs.add(entry.job_id)
-        settled.append(_settle(library, entry))
+        settled.append(_settle(library, entry, settings))
     for job in library.running_jobs():
         touched_jobs.add(job.id)
     for job_id in touched_jobs:
@@ -268,7 +278,7 @@ def recover(library) -> list[Settled]:
     return settled
 
 
-def _settle(library, entry: Entry) -> Settled:
+def _settle(library, entry: Entry, settings: Any = None) -> Settled:
     record = entry.record or {}
     if entry.operation in (retire.RETIRE, retire.RENAME):  # the file that replaced it is recorded
         try:
@@ -280,7 +290,7 @@ def _settle(library, entry: Entry) -> Settled:
     if landed(entry):
         reason = "completed by the next run after this run was interrupted"
         try:
-            media_file_id = complete(library, entry, reason)
+            media_file_id = complete(library, entry, reason, settings)
         except (OSError, LibraryError) as error:
             text = f"interrupted, and could not be completed afterwards ({error}); the file is at its destination"
             library.journal.finish(entry.id, FAILED, reason=text)

@@ -23,7 +23,7 @@ from pathlib import Path
 from mydia_import import recycle
 from mydia_import.discover import SUBTITLE_EXTENSIONS
 from mydia_import.library.journal import DONE, FAILED, Entry, Identity
-from mydia_import.models import Kind, PlannedFile
+from mydia_import.models import Kind, LibraryRoot, PlannedFile
 from mydia_import.pathtext import display
 
 RETIRE, RENAME = "retire", "rename"
@@ -45,32 +45,39 @@ def begin(library, job_id: str, settings, p: PlannedFile, brought: Collection[st
     and the retired videos' media_files rows deleted. `brought`: the destinations of the
     subtitles p's release brings (an old subtitle with one of those names is retired)."""
     assert p.destination is not None and p.root is not None
+    return begin_for(library, job_id, settings, p.destination, p.root, p.retires, brought)
+
+
+def begin_for(library, job_id: str, settings, destination: Path, root: LibraryRoot, retires: Collection[Path],
+              brought: Collection[str]) -> list[Step]:
+    """`begin` for the new video at `destination`; also for a video a killed run placed and the
+    next run records (recovery.py), from its journal row."""
     steps = []
-    for old in p.retires:
+    for old in retires:
         stored = library.file_at_path(old)
         snapshot = library.file_snapshot(stored.id) if stored is not None else None
-        steps.append(_begin(library, job_id, settings, p, old, RETIRE, Kind.VIDEO, snapshot))
+        steps.append(_begin(library, job_id, settings, root, old, RETIRE, Kind.VIDEO, snapshot))
         if stored is not None:
             library.delete_file(stored.id)
-        for subtitle, target in _subtitles_of(old, p.destination):
+        for subtitle, target in _subtitles_of(old, destination):
             if str(target) == str(subtitle):
                 continue  # already named after the new video: kept, or replaced by the new release's
             if str(target) in brought or os.path.lexists(target):
-                steps.append(_begin(library, job_id, settings, p, subtitle, RETIRE, Kind.SUBTITLE, None))
+                steps.append(_begin(library, job_id, settings, root, subtitle, RETIRE, Kind.SUBTITLE, None))
             else:
-                steps.append(_begin(library, job_id, settings, p, subtitle, RENAME, Kind.SUBTITLE, None,
+                steps.append(_begin(library, job_id, settings, root, subtitle, RENAME, Kind.SUBTITLE, None,
                                     target=target))
     return steps
 
 
-def _begin(library, job_id: str, settings, p: PlannedFile, path: Path, operation: str, kind: Kind,
+def _begin(library, job_id: str, settings, root: LibraryRoot, path: Path, operation: str, kind: Kind,
            snapshot: dict | None, target: Path | None = None) -> Step:
     identity = Identity.of(path, follow=False)
-    recycled = recycle.destination(settings, p.root, path) if operation == RETIRE else None
+    recycled = recycle.destination(settings, root, path) if operation == RETIRE else None
     entry_id = library.journal.begin(
         job_id, kind=str(kind), operation=operation, source=path, source_identity=identity,
         destination=path if operation == RETIRE else target, replaced_identity=identity, recycled=recycled,
-        replaced_row=snapshot, record={"root": {"id": p.root.id, "path": str(p.root.path), "type": p.root.type}})
+        replaced_row=snapshot, record={"root": {"id": root.id, "path": str(root.path), "type": root.type}})
     return Step(entry_id, operation, path, recycled if recycled is not None else target, snapshot)
 
 

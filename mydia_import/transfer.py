@@ -84,6 +84,18 @@ class _NoSpace(_Failed):
     errno = errno.ENOSPC
 
 
+@contextlib.contextmanager
+def _step(what: str):
+    """Name the step an OSError comes from: an I/O error (a dying disk, a network share that
+    drops) says "reading /dl/a.mkv", not only "Input/output error"."""
+    try:
+        yield
+    except OSError as err:
+        if not hasattr(err, "mydia_step"):
+            err.mydia_step = what  # type: ignore[attr-defined]
+        raise
+
+
 def same_file(a: Path, b: Path) -> bool:
     """True when a and b are the same inode; False if either is missing."""
     try:
@@ -210,6 +222,9 @@ def _error(action: Action, err: _Failed | OSError, source: Path, dest: Path, res
     elif isinstance(err, OSError) and code in (errno.EACCES, errno.EPERM, errno.EROFS):
         path, reading = _denied(err, source, dest)
         reason = explain(err, path=path, reading=reading) or reason
+    elif isinstance(cause, OSError) and code in (errno.EIO, errno.EREMOTEIO, errno.ENXIO):
+        step = getattr(cause, "mydia_step", None) or "on the source or the destination"
+        reason = f"input/output error {step}: the disk or the network share may be failing (see `dmesg`)"
     error = TransferError(_VERBS[action], reason, source, dest)
     if isinstance(cause, OSError):
         error.os_error = cause  # keep the errno for callers even when the text is ours
@@ -356,7 +371,8 @@ def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
             after = os.fstat(src)
             if (after.st_size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
                 raise _Failed("the source changed while it was copied; is it still being written?")
-            os.fsync(dst)
+            with _step("flushing the copy to the disk (fsync)"):
+                os.fsync(dst)
         if digest is not None:
             _check_digest(temp, digest)
         if keep_times:
@@ -368,7 +384,8 @@ def _copy(source: Path, dest: Path, temp: Path, replace: bool, displace: Displac
         if perms is not None:
             perms.apply_file(temp)
         faults.point("copied")
-        _place_temp(temp, dest, replace, displace)
+        with _step("giving the copy its final name"):
+            _place_temp(temp, dest, replace, displace)
     except BaseException:
         _remove(temp)  # also on Ctrl-C and on errors raised by the progress callback
         raise
@@ -386,12 +403,16 @@ def _copy_bytes(src: int, dst: int, progress: Progress) -> None:
     while True:
         try:
             if ways[0] == "copy_file_range":
-                n = os.copy_file_range(src, dst, CHUNK)  # offsets None: both positions advance
+                with _step("reading the source or writing the copy"):
+                    n = os.copy_file_range(src, dst, CHUNK)  # offsets None: both positions advance
             elif ways[0] == "sendfile":
-                n = os.sendfile(dst, src, None, CHUNK)
+                with _step("reading the source or writing the copy"):
+                    n = os.sendfile(dst, src, None, CHUNK)
             else:
-                chunk = os.read(src, CHUNK)
-                _write_all(dst, chunk)
+                with _step("reading the source"):
+                    chunk = os.read(src, CHUNK)
+                with _step("writing the copy"):
+                    _write_all(dst, chunk)
                 n = len(chunk)
         except OSError as err:
             if len(ways) > 1 and err.errno in _NO_KERNEL_COPY:
@@ -411,9 +432,14 @@ def _copy_hashing(src: int, dst: int, progress: Progress) -> str:
     gives up that fast path (and a server-side copy on NFS or SMB) for this loop.
     """
     digest = hashlib.sha256()
-    while chunk := os.read(src, CHUNK):
+    while True:
+        with _step("reading the source"):
+            chunk = os.read(src, CHUNK)
+        if not chunk:
+            break
         digest.update(chunk)
-        _write_all(dst, chunk)
+        with _step("writing the copy"):
+            _write_all(dst, chunk)
         faults.point("copy-chunk")
         progress(len(chunk))
     return digest.hexdigest()
@@ -472,6 +498,11 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
         os.rename(src, dest)
         return
     faults.point("linked")  # both names hold the file: a crash here loses nothing
+    if src.parent != dest.parent:
+        # A move: the new name must survive a power cut before the old one goes, or a crash in
+        # between could keep neither. (A temporary name beside dest needs no such care: losing
+        # the new name loses only a copy; the folder is synced once both steps are made.)
+        _fsync_folder(dest.parent)
     try:
         os.unlink(src)
     except BaseException as err:
@@ -486,7 +517,8 @@ def _rename(src: Path, dest: Path, replace: bool) -> None:
 def _fsync_folder(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        os.fsync(fd)  # makes the new name durable
+        with _step(f"flushing the folder {folder} to the disk (fsync)"):
+            os.fsync(fd)  # makes the new name durable
     except OSError as err:
         if err.errno not in (errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF):  # some filesystems cannot sync folders
             raise

@@ -156,7 +156,7 @@ def test_opening_sets_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     with Library.open(tmp_path / "library.db") as lib:
         assert lib.db.value("PRAGMA journal_mode") == "wal"
         assert lib.db.value("PRAGMA foreign_keys") == 1
-        assert lib.db.value("PRAGMA busy_timeout") == 30_000
+        assert lib.db.value("PRAGMA busy_timeout") == 60_000  # [library] busy_timeout
 
 
 def test_opening_creates_missing_folders(tmp_path):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     INCEPTION,
+    INCEPTION_SRT,
     MOVIE_RELEASE,
     OFFICE_S02,
     Workspace,
@@ -276,3 +277,56 @@ def test_a_batch_of_hardlinks_killed_at_any_point_is_completed_or_rolled_back_fi
     completed = ("imported", "completed by the next run after this run was interrupted")
     assert lines.count(completed) == made
     assert [status for status, _ in lines if (status, _) != completed] == ["failed"] * (3 - made)
+
+
+# --- companions across a kill ---------------------------------------------------------------------------
+
+# In --mode move the video leaves the downloads before its subtitle does. Killed in between, the
+# next run must still place the subtitle beside the video the journal says it moved (the video is
+# no longer there to match against). Passages: 1 is the video's, 2 the subtitle's.
+COMPANION_POINTS = ["transferred:1", "recorded:1", "journaled:2", "linked:2", "transferred:2", "recorded:2"]
+
+
+@pytest.mark.parametrize("across", [False, True], ids=["one-filesystem", "across-filesystems"])
+@pytest.mark.parametrize("point", COMPANION_POINTS)
+def test_a_subtitle_left_behind_by_a_killed_move_follows_its_video_on_the_next_run(
+        request, point, across):
+    ws = request.getfixturevalue("shm_library" if across else "workspace")
+    video = write_file(ws.downloads / MOVIE_RELEASE / f"{MOVIE_RELEASE}.mkv", 64 * 1024)
+    subtitle = ws.downloads / MOVIE_RELEASE / "Subs" / "English.srt"
+    subtitle.parent.mkdir(parents=True)
+    subtitle.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n", encoding="utf-8")
+    video_digest, subtitle_digest = digest(video), digest(subtitle)
+    killed(ws, point, str(video.parent), "--mode", "move")
+
+    result = ws.process("scan", "--mode", "move")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(ws.movies / INCEPTION) == video_digest
+    assert digest(ws.movies / INCEPTION_SRT) == subtitle_digest
+    assert not video.exists() and not subtitle.exists()
+    assert_library_and_database_agree(ws, ws.movies)
+    again = ws.process("scan", "--mode", "move")  # and nothing is imported twice
+    assert again.returncode == 0, again.stderr
+    imported = ws.query("SELECT source, count(*) AS n FROM import_transfers WHERE state = 'done' GROUP BY source")
+    assert {Path(r["source"]).name: r["n"] for r in imported} == {video.name: 1, "English.srt": 1}
+
+
+@pytest.mark.parametrize("point", ["transferred", "recorded"])
+def test_an_upgrade_under_another_name_killed_before_the_old_file_left_retires_it_on_the_next_run(
+        workspace, point):
+    # Found by benchmarks/torture.py: killed between placing the new .mkv and recording it, the
+    # next run recorded the new file but never retired the old .mp4 (two videos, two rows).
+    ws = workspace
+    name = "Inception.2010.720p.HDTV.x264-OLD"
+    old = write_file(ws.downloads / name / f"{name}.mp4", 2 * MIB)
+    assert ws.process("import", str(old.parent), "--mode", "copy").returncode == 0
+    new = make_big_movie(ws.downloads)
+    killed(ws, point, str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+
+    result = ws.process("import", str(new.parent), "--mode", "copy", "--conflict", "upgrade")
+    assert result.returncode == 0, result.stderr
+    assert digest(ws.movies / INCEPTION) == digest(new)
+    assert not (ws.movies / "Inception (2010)" / "Inception (2010).mp4").exists()
+    assert digest(ws.movies / ".mydia-recycle" / "Inception (2010)" / "Inception (2010).mp4") == digest(old)
+    assert_library_and_database_agree(ws, ws.movies)

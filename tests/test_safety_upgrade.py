@@ -88,7 +88,7 @@ def test_an_upgrade_whose_transfer_fails_leaves_the_old_file_and_its_record(work
     monkeypatch.setattr(transfer_module.os, "fsync", fsync)
     document = ws.json("import", str(new.parent), "--conflict", "upgrade", code=4)
     [f] = document["files"]
-    assert f["status"] == "failed" and "Input/output error" in f["reason"]
+    assert f["status"] == "failed" and "input/output error flushing the copy to the disk (fsync)" in f["reason"]
     assert (ws.movies / INCEPTION).read_bytes() == old.read_bytes()
     assert ws.movie_files() == {INCEPTION}  # nothing in the recycle folder, no temporary file
     assert ws.query("SELECT * FROM media_files") == rows

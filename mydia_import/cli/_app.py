@@ -122,7 +122,13 @@ class Env:
         if self._library is None:
             from mydia_import.library import Library
 
-            self._library = Library.open(self.settings().database, create=False)
+            database = self.settings().database
+            wait = getattr(self.settings(), "busy_timeout", None)
+            self._library = Library.open(database, create=False, busy_timeout=wait)
+            if self.verbose:
+                self.ui().err.print(
+                    f"library database {database}: a write waits up to {wait} s while another program "
+                    "(Mydia) holds it ([library] busy_timeout)", markup=False, highlight=False)
             self._closers.append(self._library.close)
         return self._library
 

@@ -34,7 +34,7 @@ def undo(
     with locking.run_lock(library, env.settings().lock_wait, "undo"):
         from mydia_import import recovery
 
-        recovery.recover(library)  # a killed run's job must be settled before it can be undone
+        recovery.recover(library, env.settings())  # a killed run's job must be settled before it can be undone
         plan = undoing.plan_undo(library, job)
         undoing.undo(library, plan)
     _show_undo(env, ui, plan, dry_run=False)

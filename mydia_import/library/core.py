@@ -52,10 +52,11 @@ class Library:
         lookup.sync_title_index(db)
 
     @classmethod
-    def open(cls, path: Path, create: bool = True) -> Library:
+    def open(cls, path: Path, create: bool = True, busy_timeout: float | None = None) -> Library:
         """Open the library at `path`, creating its missing tables, and with `create` the file
-        and its folders (`init`); without, a missing file is a LibraryError."""
-        db = Database.open(path, create)
+        and its folders (`init`); without, a missing file is a LibraryError. busy_timeout: seconds
+        a write waits while another program holds the database (None: the default)."""
+        db = Database.open(path, create) if busy_timeout is None else Database.open(path, create, busy_timeout)
         try:
             return cls(db)
         except BaseException:

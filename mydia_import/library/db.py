@@ -16,6 +16,7 @@ import errno
 import functools
 import os
 import secrets
+import shutil
 import sqlite3
 import time
 import uuid
@@ -26,9 +27,10 @@ from typing import Any
 from mydia_import.errors import LibraryError, describe_os_error, running_as
 from mydia_import.library.schema import MYDIA_TABLES, TOOL_TABLES, Table
 
-# Download clients start one hook per finished torrent, all at once: writers
-# queue on the lock instead of failing.
-BUSY_TIMEOUT_SECONDS = 30
+# Download clients start one hook per finished torrent, all at once: writers queue on the
+# lock instead of failing. Mydia itself may hold a write transaction for a while: a run waits
+# `[library] busy_timeout` seconds (this default when none is given) before it gives up.
+BUSY_TIMEOUT_SECONDS = 60
 
 Params = Sequence[Any] | Mapping[str, Any]
 
@@ -61,11 +63,16 @@ def parse_timestamp(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+class DatabaseLocked(LibraryError):
+    """Another program held the database's write lock longer than this run waits."""
+
+
 class Database:
     """An open library database: plain SQL in, dicts out, errors as LibraryError."""
 
-    def __init__(self, conn: sqlite3.Connection, name: str):
+    def __init__(self, conn: sqlite3.Connection, name: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS):
         self.name = name
+        self.busy_timeout = busy_timeout
         # Autocommit: a statement outside `transaction()` commits at once, and BEGIN, SAVEPOINT
         # and COMMIT are the tool's own, never sqlite3's implicit transactions.
         conn.isolation_level = None
@@ -73,7 +80,7 @@ class Database:
         self._tracer: Callable[[str, Any], None] | None = None
 
     @classmethod
-    def open(cls, path: Path, create: bool = True) -> Database:
+    def open(cls, path: Path, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
         """Open the database at `path`; a missing file is created only with `create` (init):
         a mistyped path must not become an empty library that knows no file."""
         path = Path(path).expanduser()
@@ -93,20 +100,20 @@ class Database:
         # Without `create`, SQLite itself refuses to make the file (one removed since the check).
         target, uri = (str(path), False) if create else (f"{path.absolute().as_uri()}?mode=rw", True)
         try:
-            conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS, uri=uri)
+            conn = sqlite3.connect(target, timeout=busy_timeout, uri=uri)
         except sqlite3.Error as error:
             raise LibraryError(_describe(error, str(path))) from error
-        return cls._set_up(conn, str(path))
+        return cls._set_up(conn, str(path), busy_timeout)
 
     @classmethod
     def memory(cls) -> Database:
         return cls._set_up(sqlite3.connect(":memory:"), ":memory:")
 
     @classmethod
-    def _set_up(cls, conn: sqlite3.Connection, name: str) -> Database:
+    def _set_up(cls, conn: sqlite3.Connection, name: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Database:
         try:
-            db = cls(conn, name)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+            db = cls(conn, name, busy_timeout)
+            db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             db.execute("PRAGMA foreign_keys = ON")
             # Reading journal_mode is the first statement that reads the file's
             # header, so a file that is not SQLite fails here.
@@ -132,14 +139,14 @@ class Database:
         try:
             return self._conn.execute(sql, params)
         except sqlite3.Error as error:
-            raise LibraryError(_describe(error, self.name)) from error
+            raise self._error(error) from error
 
     def executemany(self, sql: str, rows: Sequence[Params]) -> None:
         """One statement for many rows (inside `transaction()` to commit them together)."""
         try:
             self._conn.executemany(sql, rows)
         except sqlite3.Error as error:
-            raise LibraryError(_describe(error, self.name)) from error
+            raise self._error(error) from error
 
     def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         cursor = self.execute(sql, params)
@@ -242,7 +249,20 @@ class Database:
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             self._utils.rollback()
-            raise LibraryError(_describe(error, self.name)) from error
+            raise self._error(error) from error
+
+    def _error(self, error: sqlite3.Error) -> LibraryError:
+        """The LibraryError for error. Once another program has kept the database locked past
+        the limit, the run is failing: the writes that close it (the job's counts, the parse
+        cache) must not wait the whole limit again each, so they get no wait at all."""
+        if not _is_locked(error):
+            return LibraryError(_describe(error, self.name))
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA busy_timeout = 0")
+        return DatabaseLocked(
+            f"the library database {self.name} was locked by another program (Mydia, or another tool "
+            f"writing to it) for {self.busy_timeout:g} s ([library] busy_timeout); nothing was "
+            "half-recorded, and the next run (a scan, or this import again) picks up the work")
 
     @functools.cached_property
     def _utils(self) -> Any:
@@ -266,6 +286,11 @@ def _check_access(path: Path) -> None:
         ) from error
 
 
+def _is_locked(error: sqlite3.Error) -> bool:
+    lowered = str(error).lower()
+    return "locked" in lowered or "busy" in lowered
+
+
 def _describe(error: sqlite3.Error, name: str) -> str:
     """One line a user can act on, naming the database file."""
     text = str(error)
@@ -274,18 +299,28 @@ def _describe(error: sqlite3.Error, name: str) -> str:
         return f"{name} is not a SQLite database"
     if "malformed" in lowered:
         return f"the library database {name} is damaged ({text})"
-    if "locked" in lowered or "busy" in lowered:
-        return (
-            f"the library database {name} stayed locked by another program for "
-            f"{BUSY_TIMEOUT_SECONDS} s; try again when it has finished"
-        )
+    if _is_locked(error):
+        return f"the library database {name} stayed locked by another program; try again when it has finished"
     if "readonly" in lowered or "read-only" in lowered:
         return f"cannot write to the library database {name}: {_access_problem(name)}"
-    if "disk is full" in lowered:
-        return f"cannot write to the library database {name}: no space left on the device"
+    if "disk is full" in lowered or ("disk i/o error" in lowered and _full(name)):
+        # SQLite says "disk I/O error" when a full disk refuses its -shm file: the free space tells.
+        return (f"cannot write to the library database {name}: no space left on the device that holds it; "
+                "free some space there (nothing was half-recorded)")
+    if "disk i/o error" in lowered:
+        return (f"cannot write to the library database {name}: input/output error (the disk or the network "
+                "share that holds it may be failing; see `dmesg`)")
     if "unable to open" in lowered:
         return f"cannot open the library database {name}: {_access_problem(name)}"
     return f"the library database {name} refused the operation: {text}"
+
+
+def _full(name: str) -> bool:
+    """The filesystem holding the database has (nearly) no room left."""
+    try:
+        return shutil.disk_usage(Path(name).parent).free < 1_000_000
+    except OSError:
+        return False
 
 
 def _access_problem(name: str) -> str:

@@ -157,6 +157,22 @@ class Journal:
                 found[wanted[row["source"]]] = _entry(row)
         return found
 
+    def moved_videos_under(self, folder: Path) -> list[Entry]:
+        """The videos moved out of `folder` (a release folder) into the library: the latest
+        `done` move of each source, oldest first. Their companions (subtitles, extras, .nfo)
+        match against them when a run stopped between a video and its subtitle (handled.py)."""
+        start = db_path(folder)
+        if not isinstance(start, str):
+            return []  # a name that is not UTF-8: stored as BLOB, out of a text range
+        # A range on the source index instead of LIKE (which would need escaping and skips it):
+        # every text starting with "folder/" sorts between "folder/" and "folder0" ("0" follows "/").
+        base = start.rstrip("/")
+        rows = self._entries(
+            "WHERE source >= ? AND source < ? AND +state = ? AND +kind = 'video' AND +operation = 'move' "
+            "ORDER BY finished_at, rowid", [base + "/", base + "0", DONE])
+        latest = {e.source: e for e in rows}
+        return list(latest.values())
+
     def later_replacement(self, destination: Path, after: str) -> Entry | None:
         """A later transfer that put another file at this destination."""
         found = self._entries(
