@@ -42,9 +42,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from mydia_import.identify.match import identify_name  # noqa: E402
+from mydia_import.identify.parse import ReleaseParser  # noqa: E402
 from mydia_import.library import Library  # noqa: E402
-from mydia_import.match import identify_name  # noqa: E402
-from mydia_import.parse import ReleaseParser  # noqa: E402
 from mydia_import.titles import normalize_title  # noqa: E402
 
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpus"

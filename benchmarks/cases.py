@@ -56,7 +56,7 @@ def peak_rss_mb() -> float:
 
 
 def request(paths, *, dry_run: bool = False, mode: str = "hardlink"):
-    from mydia_import import importer
+    from mydia_import.execute import importer
     from mydia_import.models import ConflictPolicy, TransferMode
 
     return importer.Request(tuple(Path(p) for p in paths), TransferMode(mode), ConflictPolicy.SKIP, scan=True,
@@ -73,11 +73,11 @@ def statuses(report) -> dict[str, int]:
 def warm_parse_cache(library, paths, sample_ratio: float = 0.1) -> int:
     """Parse (with the tool's parser, into the library's parse cache) every name a scan of
     these downloads folders asks for; returns how many names."""
-    from mydia_import import discover
-    from mydia_import.match import prefetch
-    from mydia_import.parse import ReleaseParser
+    from mydia_import.discover import walk
+    from mydia_import.identify.match import prefetch
+    from mydia_import.identify.parse import ReleaseParser
 
-    candidates = [c for p in paths for c in discover.discover_releases(Path(p), sample_ratio=sample_ratio)]
+    candidates = [c for p in paths for c in walk.discover_releases(Path(p), sample_ratio=sample_ratio)]
     cache = library.parse_cache()
     parser = ReleaseParser(cache)
     names: list[str] = []
@@ -114,8 +114,8 @@ def child_identify(work: Path, variant: str) -> dict:
         for name in names:
             guessit(name)
         return {"seconds": time.perf_counter() - start, "names": len(names)}
+    from mydia_import.identify.parse import ReleaseParser, _guess, _load_guessit
     from mydia_import.library import Library
-    from mydia_import.parse import ReleaseParser, _guess, _load_guessit
 
     _guess(_load_guessit(), "warm.up.mkv", None)
     database = work / f"identify-{os.getpid()}.db"
@@ -139,7 +139,7 @@ def setup_rescan(work: Path, files: int) -> dict:
     stats = world.build_tree(work / "downloads", files)
     database = work / "library.db"
     config = write_config(work, database)
-    from mydia_import import importer
+    from mydia_import.execute import importer
     from mydia_import.library import Library
 
     with Library.open(database) as library:
@@ -152,7 +152,7 @@ def setup_rescan(work: Path, files: int) -> dict:
 
 def child_rescan(work: Path, variant: str) -> dict:
     begun = time.perf_counter()
-    from mydia_import import importer
+    from mydia_import.execute import importer
     from mydia_import.library import Library
 
     settings = settings_of(work / "config.toml")
@@ -273,9 +273,9 @@ def setup_bulk(work: Path, files: int) -> dict:
 def child_bulk(work: Path, variant: str) -> dict:
     if variant == "identify":
         return _bulk_identify(work)
-    from mydia_import import importer
+    from mydia_import.execute import importer
+    from mydia_import.identify.parse import _guess, _load_guessit
     from mydia_import.library import Library
-    from mydia_import.parse import _guess, _load_guessit
 
     _guess(_load_guessit(), "warm.up.mkv", None)  # as for identification alone: import not counted
     target = work / f"run-{os.getpid()}"
@@ -295,13 +295,13 @@ def child_bulk(work: Path, variant: str) -> dict:
 def _bulk_identify(work: Path) -> dict:
     """Identification alone: every video's name and folders parsed (a first scan: an empty
     parse cache; the pool) and matched against the library, as the import does it."""
-    from mydia_import import discover
+    from mydia_import.discover import walk
+    from mydia_import.identify.match import identify_file, prefetch
+    from mydia_import.identify.parse import ReleaseParser, _guess, _load_guessit
     from mydia_import.library import Library
-    from mydia_import.match import identify_file, prefetch
-    from mydia_import.parse import ReleaseParser, _guess, _load_guessit
 
     _guess(_load_guessit(), "warm.up.mkv", None)
-    candidates = discover.discover_releases(work / "downloads")
+    candidates = walk.discover_releases(work / "downloads")
     target = work / f"run-{os.getpid()}"
     target.mkdir()
     shutil.copy(work / "template.db", target / "library.db")
@@ -426,9 +426,9 @@ def setup_scale(work: Path, items: int) -> dict:
 
 
 def child_scale(work: Path, variant: str) -> dict:
+    from mydia_import.identify.match import identify_name
+    from mydia_import.identify.parse import ReleaseParser
     from mydia_import.library import Library
-    from mydia_import.match import identify_name
-    from mydia_import.parse import ReleaseParser
 
     big = variant == "big"
     names = json.loads((work / ("names.json" if big else "small-names.json")).read_text(encoding="utf-8"))
@@ -448,7 +448,7 @@ def child_scale(work: Path, variant: str) -> dict:
 
 def _scans(library, names, parser) -> list[str]:
     """Queries of matching that walk a whole big table instead of an index."""
-    from mydia_import.match import identify_name
+    from mydia_import.identify.match import identify_name
 
     seen: dict[str, object] = {}
     with library.db.tracer(lambda sql, params: seen.setdefault(sql, params)):

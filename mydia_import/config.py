@@ -22,11 +22,12 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from mydia_import import naming, quality, tidy
-from mydia_import.clients import Cleanup
 from mydia_import.errors import ConfigError, describe_os_error
+from mydia_import.execute import tidy
+from mydia_import.integrations.clients import Cleanup
+from mydia_import.integrations.notify import NotifyWhen
 from mydia_import.models import ConflictPolicy, TransferMode, Verify
-from mydia_import.notify import NotifyWhen
+from mydia_import.plan import naming, quality
 
 APP = "mydia-import"
 ENV_PREFIX = "MYDIA_IMPORT_"

@@ -230,7 +230,7 @@ class PlannedFile:
     stops_run: bool = False  # a conflict under --conflict fail: nothing of the run is imported
     note: str | None = None  # something the user should know even when the file is imported
     # Library videos of the same movie or episodes at other paths that this file replaces: they go
-    # to the recycle folder once it is recorded (rivals.py).
+    # to the recycle folder once it is recorded (plan/rivals.py).
     retires: tuple[Path, ...] = ()
     rival: Path | None = None  # the library video in the way of a file skipped for it
 
@@ -341,7 +341,7 @@ class Report:
     job_id: str | None
     dry_run: bool
     files: Sequence[FileResult] = field(default_factory=Results)  # kept as Results, whatever is given
-    # Runs in a row, this one included, that found every file as the run before (unchanged.py):
+    # Runs in a row, this one included, that found every file as the run before (rescan/unchanged.py):
     # 0 when this run changed something. Such a run is recorded in one line, not one per file.
     unchanged_runs: int = 0
 

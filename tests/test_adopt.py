@@ -8,7 +8,7 @@ import os
 import pytest
 from conftest import KIB, Workspace, snapshot, write_file, write_text
 
-from mydia_import.adopt import adopt
+from mydia_import.identify.existing_library import adopt
 from mydia_import.library import Library
 
 MOVIES = {

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from mydia_import.identify import identify_names
+from mydia_import.identify.names import identify_names
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
-from mydia_import.parse import ReleaseParser
 from mydia_import.titles import loose_key
 
 PARSER = ReleaseParser()

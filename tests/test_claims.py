@@ -1,4 +1,4 @@
-"""Settling a run as a whole (claims.py): plans arrive a batch of whole releases at a time
+"""Settling a run as a whole (plan/arbitration.py): plans arrive a batch of whole releases at a time
 (`Claims.add`), and only once every batch is planned does the run decide who keeps a
 destination two files aim at, which companions follow a video that lost its destination, and
 whether --conflict fail stops the run. No filesystem: plans are built by hand."""
@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from mydia_import.claims import Claims, resolve_collisions, settle_run
 from mydia_import.models import (
     Action,
     Candidate,
@@ -24,6 +23,7 @@ from mydia_import.models import (
     Release,
     Status,
 )
+from mydia_import.plan.arbitration import Claims, arbitrate_run, resolve_collisions
 
 DOWNLOADS = Path("/downloads")
 MOVIES = LibraryRoot("root-movies", Path("/library/movies"), "movies")
@@ -58,7 +58,7 @@ def better(**kwargs) -> PlannedFile:
 
 def companion(of: PlannedFile, name: str, kind: Kind = Kind.SUBTITLE, *, dest: Path = SUB_DEST,
               extra: str | None = None) -> PlannedFile:
-    """A subtitle, extra or .nfo planned beside `of` (as companions.py plans them)."""
+    """A subtitle, extra or .nfo planned beside `of` (as plan/companions.py plans them)."""
     folder = of.candidate.release
     candidate = Candidate(folder / name, folder, 100, kind, expected=kind is not Kind.EXTRA, extra=extra)
     return PlannedFile(candidate, Status.PLANNED, Action.COPY, dest, MOVIES, Release(name), of.match,
@@ -70,12 +70,12 @@ def collision(winner: PlannedFile, dest: Path = DEST) -> str:
             "preferred (already there, better quality or larger); only one can be imported")
 
 
-def settled(batches: list[list[PlannedFile]]) -> list[PlannedFile]:
-    """Each batch added in turn, then every plan settled (what decide.plans does)."""
+def arbitrated(batches: list[list[PlannedFile]]) -> list[PlannedFile]:
+    """Each batch added in turn, then every plan arbitrated (what decide.plans does)."""
     claims = Claims()
     for batch in batches:
         claims.add(batch)
-    return [claims.settle(p) for batch in batches for p in batch]
+    return [claims.arbitrate(p) for batch in batches for p in batch]
 
 
 # --- a companion whose video lost its destination to a file of another batch -----------------
@@ -89,7 +89,7 @@ def test_a_companion_is_skipped_when_its_video_lost_its_destination_to_a_later_b
     loser, winner = worse(), better(size=900)
     follower = companion(loser, name, kind, dest=dest, extra=extra)
 
-    result = settled([[loser, follower], [winner]])
+    result = arbitrated([[loser, follower], [winner]])
 
     assert [(p.candidate.path.name, p.status, p.action) for p in result] == [
         (loser.candidate.path.name, Status.SKIPPED, Action.NONE),
@@ -104,7 +104,7 @@ def test_a_subtitle_is_skipped_when_its_video_lost_its_destination_to_an_earlier
     winner, loser = better(), worse()
     sub = companion(loser, f"{WORSE}.en.srt")
 
-    result = settled([[winner], [loser, sub]])
+    result = arbitrated([[winner], [loser, sub]])
 
     assert [p.status for p in result] == [Status.PLANNED, Status.SKIPPED, Status.SKIPPED]
     assert result[2].reason == f"its video {WORSE}.mkv is not imported ({collision(winner)})"
@@ -115,14 +115,14 @@ def test_a_companion_whose_video_keeps_its_destination_is_left_alone():
     sub = companion(winner, f"{BETTER}.en.srt")
     nfo = companion(winner, f"{BETTER}.nfo", Kind.EXTRA, dest=FOLDER / "Inception (2010).nfo", extra="nfo")
 
-    result = settled([[loser], [winner, sub, nfo]])
+    result = arbitrated([[loser], [winner, sub, nfo]])
 
     assert result[0].status is Status.SKIPPED  # the collision did happen
     assert result[1:] == [winner, sub, nfo]
 
 
 def test_overruled_says_why_a_companion_result_is_not_imported_after_all():
-    """What a dry run asks of each result (decide.results): the same reason as settle gives."""
+    """What a dry run asks of each result (decide.results): the same reason as arbitrate gives."""
     loser, winner = worse(), better()
     sub = companion(loser, f"{WORSE}.en.srt")
     claims = Claims()
@@ -150,7 +150,7 @@ def test_overruled_says_why_a_companion_result_is_not_imported_after_all():
 ], ids=["better-later", "better-first", "quality-before-size", "larger-later", "larger-first", "name-order",
         "already-there-first", "already-there-later"])
 def test_of_two_files_of_different_batches_aimed_at_one_destination_the_better_keeps_it(first, second, keeper):
-    result = settled([[first], [second]])
+    result = arbitrated([[first], [second]])
 
     kept, lost = result[keeper], result[1 - keeper]
     assert kept == (first, second)[keeper]
@@ -164,7 +164,7 @@ def test_the_files_losing_one_destination_share_one_reason_text():
     other = video("Other.2010", source="BluRay", dest=MOVIES.path / "Other (2010)" / "Other (2010).mkv")
     other_loser = video("Other.2010.CAM", source="CAM", dest=other.destination)
 
-    result = settled([[losers[0]], [winner, other], [losers[1]], [losers[2], other_loser]])
+    result = arbitrated([[losers[0]], [winner, other], [losers[1]], [losers[2], other_loser]])
 
     reasons = [p.reason for p in result if p.status is Status.SKIPPED]
     assert len(reasons) == 4
@@ -177,7 +177,7 @@ def test_files_that_claim_no_destination_are_left_alone():
     planned = better()
     skipped = worse(status=Status.SKIPPED, reason="looks like a sample")
     failed = video("Inception.2010.Bad", Status.FAILED, reason="cannot read its size: permission denied")
-    assert settled([[skipped], [failed], [planned]]) == [skipped, failed, planned]
+    assert arbitrated([[skipped], [failed], [planned]]) == [skipped, failed, planned]
 
 
 # --- --conflict fail ---------------------------------------------------------------------------
@@ -191,7 +191,7 @@ def test_conflict_fail_skips_every_planned_file_but_a_collision_loser_keeps_its_
     there = video("Primer.2004", Status.ALREADY_IMPORTED, dest=MOVIES.path / "Primer (2004)" / "Primer (2004).mkv")
     sample = video("Primer.2004.sample", Status.SKIPPED, dest=None, reason="looks like a sample")
 
-    result = settled([[loser], [failed], [winner, sub], [there, sample]])
+    result = arbitrated([[loser], [failed], [winner, sub], [there, sample]])
 
     stop = f"not imported: the run stopped at the conflict at {elsewhere} (--conflict fail)"
     assert [(p.candidate.path.name, p.status, p.action, p.reason) for p in result] == [
@@ -209,7 +209,7 @@ def test_conflict_fail_names_the_first_conflict_of_the_run():
     second = video("B.2000", Status.FAILED, dest=MOVIES.path / "B.mkv", stops_run=True, reason="b")
     planned = video("C.2000", dest=MOVIES.path / "C.mkv")
 
-    result = settled([[planned], [first], [second]])
+    result = arbitrated([[planned], [first], [second]])
 
     stop = f"not imported: the run stopped at the conflict at {MOVIES.path / 'A.mkv'} (--conflict fail)"
     assert (result[0].status, result[0].reason) == (Status.SKIPPED, stop)
@@ -225,7 +225,7 @@ def test_resolve_collisions_settles_collisions_but_does_not_stop_the_run_and_set
     assert [p.status for p in collisions] == [Status.SKIPPED, Status.SKIPPED, Status.FAILED, Status.PLANNED]
     assert collisions[1].reason == f"its video {WORSE}.mkv is not imported ({collision(winner)})"
 
-    whole = settle_run(plans)
+    whole = arbitrate_run(plans)
     assert [p.status for p in whole] == [Status.SKIPPED, Status.SKIPPED, Status.FAILED, Status.SKIPPED]
     assert whole[3].reason.startswith("not imported: the run stopped at the conflict at")
 
@@ -237,7 +237,7 @@ MKV, MP4 = DEST, DEST.with_suffix(".mp4")
 
 def test_two_new_releases_of_one_movie_in_other_containers_import_only_the_better():
     mkv, mp4 = worse(dest=MKV), better(dest=MP4)
-    result = settled([[mkv], [mp4]])
+    result = arbitrated([[mkv], [mp4]])
     assert result[1] == mp4
     assert result[0].status is Status.SKIPPED
     assert result[0].reason.startswith(f"{BETTER}.mkv from this run is a better copy of the same movie or episode")
@@ -247,13 +247,13 @@ def test_keep_both_claims_no_movie_so_both_containers_import():
     claims = Claims(one_per_item=False)
     mkv, mp4 = worse(dest=MKV), better(dest=MP4)
     claims.add([mkv, mp4])
-    assert [claims.settle(p) for p in (mkv, mp4)] == [mkv, mp4]
+    assert [claims.arbitrate(p) for p in (mkv, mp4)] == [mkv, mp4]
 
 
 def test_an_already_imported_file_that_a_better_one_retires_is_reported_replaced():
     old = worse(dest=MKV, status=Status.ALREADY_IMPORTED)
     new = dataclasses.replace(better(dest=MP4), retires=(MKV,))
-    result = settled([[old], [new]])
+    result = arbitrated([[old], [new]])
     assert result[1] == new
     assert (result[0].status, result[0].reason) == (Status.SKIPPED, f"replaced in this run by {BETTER}.mkv, "
                                                                     "a better release")
@@ -261,7 +261,7 @@ def test_an_already_imported_file_that_a_better_one_retires_is_reported_replaced
 
 def test_two_files_already_in_the_library_for_one_movie_are_left_alone():
     old, other = worse(dest=MKV, status=Status.ALREADY_IMPORTED), better(dest=MP4, status=Status.ALREADY_IMPORTED)
-    assert settled([[old], [other]]) == [old, other]  # put there side by side by keep-both: nothing to decide
+    assert arbitrated([[old], [other]]) == [old, other]  # put there side by side by keep-both: nothing to decide
 
 
 def test_a_double_episode_beaten_on_one_episode_is_not_imported_nor_its_subtitle():
@@ -277,7 +277,7 @@ def test_a_double_episode_beaten_on_one_episode_is_not_imported_nor_its_subtitle
     double = episode("Show.S01E01E02.720p", (e1, e2), "720p")
     single = episode("Show.S01E01.1080p", (e1,), "1080p")
     sub = companion(double, "Show.S01E01E02.720p.en.srt", dest=folder / "double.en.srt")
-    result = settled([[double, sub], [single]])
+    result = arbitrated([[double, sub], [single]])
     assert result[2] == single
     assert result[0].status is Status.SKIPPED and "Show.S01E01.1080p.mkv from this run" in result[0].reason
     assert result[1].status is Status.SKIPPED and result[1].reason.startswith("its video Show.S01E01E02.720p.mkv")

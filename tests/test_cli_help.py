@@ -38,7 +38,7 @@ def test_the_placeholders_say_what_to_type():
 
 
 def test_ctrl_c_during_a_command_exits_130_with_one_line(workspace, monkeypatch):
-    from mydia_import import importer
+    from mydia_import.execute import importer
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

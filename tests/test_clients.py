@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from conftest import MOVIE_RELEASE, describe_result, make_movie_release
 
-from mydia_import.clients import Cleanup, Download, cleanup
-from mydia_import.clients.api import ClientError, TorrentState
 from mydia_import.config import load_settings
 from mydia_import.errors import ConfigError
+from mydia_import.integrations.clients import Cleanup, Download, cleanup
+from mydia_import.integrations.clients.api import ClientError, TorrentState
+from mydia_import.integrations.pathmap import PathMap
 from mydia_import.library import Library, pending
 from mydia_import.models import Action, FileResult, Kind, Report, Status
-from mydia_import.pathmap import PathMap
 
 HASH = "0123456789abcdef0123456789abcdef01234567"
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mydia_import.claims import settle_run
-from mydia_import.companions import find_video, plan_subtitles
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.models import (
     Action,
     Candidate,
@@ -23,7 +22,8 @@ from mydia_import.models import (
     Status,
     TransferMode,
 )
-from mydia_import.parse import ReleaseParser
+from mydia_import.plan.arbitration import arbitrate_run
+from mydia_import.plan.companions import find_video, plan_subtitles
 
 DOWNLOADS = Path("/downloads")
 MOVIES = LibraryRoot("root-movies", Path("/library/movies"), "movies")
@@ -294,5 +294,5 @@ def test_a_subtitle_conflict_under_fail_stops_the_run_too(fs, parser, sub_on_dis
     fs.create_file(SUB_DEST, contents=b"other")
     video = movie_video()
     planned = [video, *plan([sub_on_disk], [video], parser, ConflictPolicy.FAIL)]
-    result = settle_run(planned)
+    result = arbitrate_run(planned)
     assert [p.status for p in result] == [Status.SKIPPED, Status.FAILED]

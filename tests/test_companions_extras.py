@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from test_companions import MOVIE_DEST, MOVIE_RELEASE, MOVIE_VIDEO, PACK, TV, episode_video, movie_video
 
-from mydia_import.companions import extras_folder, plan_extras, plan_nfos
-from mydia_import.discover import discover
+from mydia_import.discover.walk import discover
 from mydia_import.models import Action, Candidate, ConflictPolicy, Kind, Status, TransferMode
+from mydia_import.plan.companions import extras_folder, plan_extras, plan_nfos
 
 
 def extra(path: Path, folder: str | None = "Featurettes", release: Path = MOVIE_RELEASE) -> Candidate:

@@ -1,6 +1,6 @@
-"""decide.py: a run's files are discovered, identified and planned a few whole releases at a
+"""plan/batches.py: a run's files are discovered, identified and planned a few whole releases at a
 time (`BATCH` files a batch, a release never split), and the run is settled as a whole once
-every batch is planned (claims.py). Each release being its own batch must change nothing a
+every batch is planned (plan/arbitration.py). Each release being its own batch must change nothing a
 user sees; and a batch's names are parsed before the next releases are walked.
 
 The batching itself runs on pyfakefs; whole runs (`importer.run`) on real folders and a SQLite
@@ -27,12 +27,14 @@ from conftest import (
     write_text,
 )
 
-from mydia_import import decide, discover, importer
 from mydia_import.config import load_settings
+from mydia_import.discover import walk as discover
 from mydia_import.errors import MydiaImportError
+from mydia_import.execute import importer
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
 from mydia_import.models import ConflictPolicy, Report, Status
-from mydia_import.parse import ReleaseParser
+from mydia_import.plan import batches as decide
 
 # Two releases of one movie, the worse first in name order ("Inception.2010.1080p..." would
 # sort before "Inception.2010.720p...": the better one here names its source first).

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from pyfakefs import helpers
 
-from mydia_import import discover as discover_module
-from mydia_import.discover import discover, discover_releases, format_size, iter_releases
+from mydia_import.discover import walk as discover_module
+from mydia_import.discover.walk import discover, discover_releases, format_size, iter_releases
 from mydia_import.errors import UsageError
 from mydia_import.models import Candidate, Kind
 

@@ -14,7 +14,6 @@ from conftest import KIB, write_file
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mydia_import import naming, plan
 from mydia_import.console import result_line
 from mydia_import.models import (
     ConflictPolicy,
@@ -30,9 +29,10 @@ from mydia_import.models import (
     TransferMode,
 )
 from mydia_import.pathtext import db_path, display, json_dumps, path_from_db
+from mydia_import.plan import naming, videos
 
 ROOT = LibraryRoot("r", Path("/library/Movies"), "mixed")
-RULES = plan.Rules(TransferMode.COPY, ConflictPolicy.SKIP, naming.DEFAULT_MOVIE_TEMPLATE,
+RULES = videos.Rules(TransferMode.COPY, ConflictPolicy.SKIP, naming.DEFAULT_MOVIE_TEMPLATE,
                    naming.DEFAULT_EPISODE_TEMPLATE, {MediaType.MOVIE: ROOT, MediaType.TV_SHOW: ROOT})
 
 # Any text, surrogates (names that are not UTF-8) and control characters included.
@@ -56,7 +56,7 @@ def check_inside_root(relative: str) -> None:
        edition=st.one_of(st.none(), ANY_TEXT), part=st.one_of(st.none(), st.integers(1, 99)))
 def test_no_movie_title_makes_a_destination_leave_its_root_or_exceed_255_bytes(title, year, suffix, edition, part):
     match = Match(MediaRef("m", MediaType.MOVIE, title, year))
-    relative = plan.destination_for(match, Release(name="x", edition=edition, part=part), suffix, RULES)
+    relative = videos.destination_for(match, Release(name="x", edition=edition, part=part), suffix, RULES)
     check_inside_root(relative)
 
 
@@ -66,7 +66,7 @@ def test_no_movie_title_makes_a_destination_leave_its_root_or_exceed_255_bytes(t
 def test_no_show_or_episode_title_makes_a_destination_leave_its_root(show, episode_title, season, episodes, group):
     refs = tuple(EpisodeRef(f"e{n}", season, n, episode_title) for n in sorted(set(episodes)))
     match = Match(MediaRef("s", MediaType.TV_SHOW, show, 2000), refs)
-    relative = plan.destination_for(match, Release(name="x", release_group=group), ".mkv", RULES)
+    relative = videos.destination_for(match, Release(name="x", release_group=group), ".mkv", RULES)
     check_inside_root(relative)
     subtitle = naming.subtitle_path(ROOT.path / relative, "pt-br", True, True, ".srt", 3)
     assert len(subtitle.name.encode()) <= 255 and subtitle.parent == (ROOT.path / relative).parent

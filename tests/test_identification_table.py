@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from mydia_import.identify.match import identify_name
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
-from mydia_import.match import identify_name
-from mydia_import.parse import ReleaseParser
 
 
 def _season(show: str, year: int | None, season: int, count: int, **extra) -> list[dict]:

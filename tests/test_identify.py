@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from mydia_import.identify import identify_names, parse_json
+from mydia_import.identify.names import identify_names, parse_json
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
 from mydia_import.models import Release
-from mydia_import.parse import ReleaseParser
 
 # The contract's keys, and the tool's own additions (note, candidates; edition, country).
 NAME_KEYS = {"name", "parse", "media_item", "episodes", "reason", "note", "candidates"}

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from conftest import OFFICE_S02, make_pack_release
 
-from mydia_import import importer
 from mydia_import.errors import LibraryError
+from mydia_import.execute import importer
 from mydia_import.library.core import Library
 
 

@@ -3,7 +3,7 @@ database's own writes failing on a full filesystem while the library has room. E
 source intact, nothing at a final name, the database agreeing with the disk, and one line that
 names the path and the operation, with the documented exit code (4: nothing imported).
 
-The faults are injected at the tool's I/O boundary (the os calls transfer.py makes, for the
+The faults are injected at the tool's I/O boundary (the os calls execute/transfer.py makes, for the
 files of the download only); the full database is a real, small tmpfs where one can be mounted.
 A real faulty block device (device-mapper's error target) is not available on every machine;
 tests/test_transfer.py and benchmarks/torture.py cover the rest."""
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from conftest import INCEPTION, MOVIE_RELEASE, Workspace, write_file
 
-from mydia_import import transfer as transfer_module
+from mydia_import.execute import transfer as transfer_module
 
 MIB = 1024 * 1024
 

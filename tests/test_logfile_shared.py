@@ -12,7 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from mydia_import.logfile import RunLog
+from mydia_import.integrations.logfile import RunLog
 
 PROCESSES, LINES = 40, 10
 MAX_BYTES, BACKUPS = 20_000, 3
@@ -20,7 +20,7 @@ MAX_BYTES, BACKUPS = 20_000, 3
 CHILD = textwrap.dedent("""
     import os, sys, time
     from pathlib import Path
-    from mydia_import.logfile import RunLog
+    from mydia_import.integrations.logfile import RunLog
     log = RunLog(Path(sys.argv[1]), max_bytes=int(sys.argv[2]), backups=int(sys.argv[3]))
     Path(sys.argv[4], f"ready-{os.getpid()}").touch()
     while not Path(sys.argv[4], "go").exists():  # every process holds the log open before any writes

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.identify.match import identify_file, identify_name
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
-from mydia_import.match import identify_file, identify_name
 from mydia_import.models import Candidate, Kind, MediaType
-from mydia_import.parse import ReleaseParser
 
 
 @pytest.fixture(scope="module")

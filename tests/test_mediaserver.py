@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from conftest import BB_S01E02, INCEPTION, describe_result, make_episode_release, make_movie_release
 
-from mydia_import import mediaserver, notify
+from mydia_import.integrations import media_servers, notify
 from mydia_import.models import FileResult, Kind, Report, Status
 
 PLEX_SECTIONS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -154,7 +154,7 @@ def test_touched_folders_are_each_named_once_and_only_for_imported_files():
 
     report = Report("j", False, (result("/lib/A/a.mkv", Status.IMPORTED), result("/lib/A/a.srt", Status.IMPORTED),
                                  result("/lib/B/b.mkv", Status.ALREADY_IMPORTED)))
-    assert mediaserver.touched_folders(report) == [Path("/lib/A")]
+    assert media_servers.touched_folders(report) == [Path("/lib/A")]
 
 
 # --- notifications ----------------------------------------------------------------------------

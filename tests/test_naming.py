@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mydia_import.errors import ConfigError
-from mydia_import.naming import (
+from mydia_import.plan.naming import (
     DEFAULT_EPISODE_TEMPLATE,
     DEFAULT_MOVIE_TEMPLATE,
     EPISODE_FIELDS,

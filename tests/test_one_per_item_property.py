@@ -16,7 +16,7 @@ from conftest import E2E_LIBRARY, Workspace, create_database, write_config, writ
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mydia_import.quality import Quality
+from mydia_import.plan.quality import Quality
 
 RESOLUTIONS = ("480p", "720p", "1080p", "2160p")
 SOURCES = ("HDTV", "WEB-DL", "BluRay")

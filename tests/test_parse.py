@@ -1,4 +1,4 @@
-"""Release names into Release values (parse.py): the parse, the cache, and guessit's quirks."""
+"""Release names into Release values (identify/parse.py): the parse, the cache, and guessit's quirks."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from mydia_import.identify.parse import ReleaseParser, to_release
 from mydia_import.models import Release
-from mydia_import.parse import ReleaseParser, to_release
 
 
 @pytest.fixture(scope="module")

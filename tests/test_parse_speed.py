@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mydia_import import parse
+from mydia_import.identify import parse
+from mydia_import.identify.parse import ReleaseParser, to_release
 from mydia_import.models import Release
-from mydia_import.parse import ReleaseParser, to_release
 
 _GENERATE = Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"
 
@@ -154,8 +154,8 @@ def test_a_batch_bigger_than_the_memory_still_comes_back_whole(names, before):
 
 
 def test_the_identifier_parses_ahead_in_windows_and_identifies_as_identify_file(tmp_path):
+    from mydia_import.identify.match import identifier, identify_file
     from mydia_import.library import Library
-    from mydia_import.match import identifier, identify_file
     from mydia_import.models import Candidate, Kind
 
     library = Library.memory()
@@ -200,14 +200,14 @@ def test_pool_workers_die_with_a_killed_run_and_leave_the_run_lock_free(tmp_path
     import subprocess
     import time
 
-    from mydia_import import locking
+    from mydia_import.execute import locking
     from mydia_import.library import Library
 
     database = tmp_path / "library.db"
     Library.open(database).close()
     script = (
         "import sys\n"
-        "from mydia_import import locking, parse\n"
+        "from mydia_import.execute import locking\nfrom mydia_import.identify import parse\n"
         "from mydia_import.library import Library\n"
         "parse.POOL_MIN = 1\n"
         f"library = Library.open({str(database)!r})\n"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from mydia_import.identify.parse import ReleaseParser, guessit_version
 from mydia_import.library import Library
 from mydia_import.library.parsecache import ParseCache, release_from_json, release_to_json
 from mydia_import.models import Release
-from mydia_import.parse import ReleaseParser, guessit_version
 
 
 class Counting(ReleaseParser):
@@ -67,7 +67,7 @@ def test_the_key_holds_guessits_version(tmp_path):
 
 
 def test_the_parse_cache_key_holds_guessit_rebulk_and_whether_rebulk_is_patched(monkeypatch):
-    from mydia_import import rebulk_speed
+    from mydia_import.identify import rebulk_speed
 
     monkeypatch.delenv(rebulk_speed.ENV, raising=False)
     patched = guessit_version()

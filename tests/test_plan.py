@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from mydia_import.claims import resolve_collisions, settle_run
 from mydia_import.errors import MydiaImportError
 from mydia_import.library import Library, StoredFile
 from mydia_import.models import (
@@ -31,14 +30,9 @@ from mydia_import.models import (
     Status,
     TransferMode,
 )
-from mydia_import.naming import DEFAULT_EPISODE_TEMPLATE, DEFAULT_MOVIE_TEMPLATE
-from mydia_import.plan import (
-    Rules,
-    check_root,
-    decide_destination,
-    destination_for,
-    plan_videos,
-)
+from mydia_import.plan.arbitration import arbitrate_run, resolve_collisions
+from mydia_import.plan.naming import DEFAULT_EPISODE_TEMPLATE, DEFAULT_MOVIE_TEMPLATE
+from mydia_import.plan.videos import Rules, check_root, decide_destination, destination_for, plan_videos
 
 MOVIES = LibraryRoot("root-movies", Path("/library/movies"), "movies")
 TV = LibraryRoot("root-tv", Path("/library/tv"), "series")
@@ -331,7 +325,7 @@ def test_conflict_upgrade_reads_the_quality_a_real_library_recorded(tmp_path):
 
 def test_upgrade_in_a_real_run_sees_the_quality_recorded_by_an_earlier_run(tmp_path):
     from mydia_import.config import load_settings
-    from mydia_import.importer import Request, run
+    from mydia_import.execute.importer import Request, run
 
     config = tmp_path / "config.toml"
     config.write_text("")
@@ -349,7 +343,7 @@ def test_upgrade_in_a_real_run_sees_the_quality_recorded_by_an_earlier_run(tmp_p
     assert [(f.status, f.reason) for f in second.files] == [(Status.IMPORTED, None)]
 
 
-# --- settle_run: --conflict fail ---------------------------------------------------------------
+# --- arbitrate_run: --conflict fail ---------------------------------------------------------------
 
 def plan_entry(name: str, status: Status, reason: str | None = None, dest: str | None = None) -> PlannedFile:
     destination = MOVIES.path / dest if dest else MOVIES.path / f"{name}/{name}.mkv"
@@ -362,7 +356,7 @@ def test_conflict_fail_stops_every_planned_file_of_the_run(fs, source):
     failed = decide(source, ConflictPolicy.FAIL)
     others = [plan_entry("A", Status.PLANNED), plan_entry("B", Status.SKIPPED, "looks like a sample"),
               plan_entry("C", Status.ALREADY_IMPORTED), plan_entry("D", Status.PLANNED)]
-    result = settle_run([others[0], failed, *others[1:]])
+    result = arbitrate_run([others[0], failed, *others[1:]])
     why = f"not imported: the run stopped at the conflict at {DEST} (--conflict fail)"
     assert [(p.candidate.path.name, p.status, p.action, p.reason) for p in result] == [
         ("A.mkv", Status.SKIPPED, Action.NONE, why),
@@ -376,7 +370,7 @@ def test_conflict_fail_stops_every_planned_file_of_the_run(fs, source):
 def test_a_failure_that_is_not_a_conflict_does_not_stop_the_run():
     entries = [plan_entry("A", Status.FAILED, "cannot read its size: permission denied"),
                plan_entry("B", Status.PLANNED)]
-    assert settle_run(entries) == entries
+    assert arbitrate_run(entries) == entries
 
 
 # --- resolve_collisions --------------------------------------------------------------------

@@ -20,11 +20,11 @@ from fake_providers import (
     tmdb_auth,
 )
 
-from mydia_import.metadata import ProviderError
-from mydia_import.metadata.cache import Cache
-from mydia_import.metadata.http import USER_AGENT, Http
-from mydia_import.metadata.providers import Providers, confident
-from mydia_import.metadata.tvmaze import TVmaze
+from mydia_import.integrations.metadata import ProviderError
+from mydia_import.integrations.metadata.cache import Cache
+from mydia_import.integrations.metadata.http import USER_AGENT, Http
+from mydia_import.integrations.metadata.providers import Providers, confident
+from mydia_import.integrations.metadata.tvmaze import TVmaze
 from mydia_import.models import MediaType
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.models import Release
-from mydia_import.parse import ReleaseParser
-from mydia_import.quality import (
+from mydia_import.plan.quality import (
     Policy,
     Quality,
     Verdict,

@@ -1,4 +1,4 @@
-"""The rebulk speed-ups (rebulk_speed.py) change nothing guessit says, about any property."""
+"""The rebulk speed-ups (identify/rebulk_speed.py) change nothing guessit says, about any property."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ from pathlib import Path
 import pytest
 from test_parse_speed import HANDWRITTEN, generated_names
 
-from mydia_import import parse, rebulk_speed
+from mydia_import.identify import parse, rebulk_speed
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 OPTIONS = {"excludes": list(parse.EXCLUDES), "type": "episode"}  # what the tool asks, with a type hint
 
-# Runs in a fresh process: the names through guessit as parse.py loads it, every property of the
+# Runs in a fresh process: the names through guessit as identify/parse.py loads it, every property of the
 # answer in order (values as repr: languages, dates), and which rebulk methods are patched.
 _SCRIPT = """
 import json, sys
-from mydia_import import parse, rebulk_speed
+from mydia_import.identify import parse, rebulk_speed
 from rebulk import match, rebulk, rules
 
 if len(sys.argv) > 2:

@@ -1,4 +1,4 @@
-"""The re-scan fast path (mydia_import/settled.py): a scan stores each release whose files all
+"""The re-scan fast path (mydia_import/rescan/fast_path.py): a scan stores each release whose files all
 ended imported or skipped for good; a later scan that finds the release unchanged takes its
 results from there, and they are the very results the normal path gives. Anything changed sends
 the release through the normal path."""
@@ -19,7 +19,7 @@ from conftest import (
     write_text,
 )
 
-from mydia_import import discover
+from mydia_import.discover import walk
 
 UNMATCHED = "Nobody.Knows.This.Show.S01E01.720p.HDTV.x264-LOL.mkv"
 
@@ -36,13 +36,13 @@ def scanned(workspace, monkeypatch):
     write_file(ws.downloads / UNMATCHED, 20 * 1024)
     ws.json("scan", "--mode", "hardlink", code=0)
     discovered: list[str] = []
-    real = discover.discover
+    real = walk.discover
 
     def recording(path, **kwargs):
         discovered.append(os.path.basename(path))
         return real(path, **kwargs)
 
-    monkeypatch.setattr(discover, "discover", recording)
+    monkeypatch.setattr(walk, "discover", recording)
     ws.discovered = discovered
     ws.movie = movie
     return ws
@@ -58,7 +58,7 @@ def scan(ws) -> dict:
 def test_a_rescan_of_settled_releases_gives_the_results_of_the_normal_path(scanned):
     ws = scanned
     fast = scan(ws)
-    assert ws.discovered == [UNMATCHED]  # the only release with a file not settled
+    assert ws.discovered == [UNMATCHED]  # the only release with a file not remembered
     _forget_all(ws)
     slow = scan(ws)
     assert len(ws.discovered) == 4
@@ -104,7 +104,7 @@ def test_an_added_or_removed_file_sends_its_release_through_the_normal_path(scan
     scan(ws)
     assert ws.movie.folder.name in ws.discovered
     scan(ws)
-    assert ws.movie.folder.name not in ws.discovered  # settled again
+    assert ws.movie.folder.name not in ws.discovered  # remembered again
     ws.movie.sample.unlink()
     document = scan(ws)
     assert ws.movie.folder.name in ws.discovered
@@ -192,7 +192,7 @@ def test_a_conflict_is_decided_again_when_the_library_items_change(conflicted):
     scan(ws)
     assert DUPLICATE in ws.discovered
     scan(ws)
-    assert DUPLICATE not in ws.discovered  # settled again, with the new library
+    assert DUPLICATE not in ws.discovered  # remembered again, with the new library
 
 
 def _forget_all(ws) -> None:

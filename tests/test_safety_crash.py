@@ -27,7 +27,7 @@ from conftest import (
     write_file,
 )
 
-from mydia_import.faults import VARIABLE
+from mydia_import.execute.faults import VARIABLE
 
 MIB = 1024 * 1024
 BIG = 20 * MIB  # three copy chunks (transfer.CHUNK is 8 MiB)

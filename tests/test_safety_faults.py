@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from pyfakefs.fake_filesystem import set_uid
 
-from mydia_import import transfer as transfer_module
 from mydia_import.errors import TransferError, running_as
+from mydia_import.execute import transfer as transfer_module
+from mydia_import.execute.permissions import Permissions
+from mydia_import.execute.recycle import Mover
+from mydia_import.execute.transfer import place
 from mydia_import.models import Action, TransferMode, Verify
-from mydia_import.permissions import Permissions
-from mydia_import.recycle import Mover
-from mydia_import.transfer import place
 
 DATA = b"0123456789abcdef" * 4096  # 64 KiB
 OLD = b"the old, worse file"

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from mydia_import import plan
+from mydia_import.plan import videos
 
 SRC = Path("/downloads/movie.mkv")
 DEST = Path("/library/Movie (2020)/Movie (2020).mkv")
@@ -45,7 +45,7 @@ def counted(monkeypatch):
         total["opened"] += 1
         return Counting(real_open(path, mode, *args, **kwargs))
 
-    monkeypatch.setattr(plan, "open", counting_open, raising=False)
+    monkeypatch.setattr(videos, "open", counting_open, raising=False)
     return total
 
 
@@ -58,7 +58,7 @@ def stored_for(source: Path, size: int):
 def test_a_recorded_source_is_recognised_without_opening_either_file(fs, counted):
     fs.create_file(SRC, contents=b"a" * 1000)
     fs.create_file(DEST, contents=b"b" * 1000)  # our record says it came from SRC, as SRC is now
-    assert plan._already_there(SRC, DEST, stored_for(SRC, 1000))
+    assert videos._already_there(SRC, DEST, stored_for(SRC, 1000))
     assert counted["opened"] == 0
 
 
@@ -67,7 +67,7 @@ def test_a_recorded_source_that_was_replaced_since_is_compared(fs, counted):
     fs.create_file(DEST, contents=b"b" * 1000)
     stored = stored_for(SRC, 1000)
     stored.metadata["source_inode"] += 1  # another file under the same name now
-    assert not plan._already_there(SRC, DEST, stored)
+    assert not videos._already_there(SRC, DEST, stored)
     assert counted["opened"] == 2
 
 
@@ -75,7 +75,7 @@ def test_an_unrecorded_file_of_the_same_size_is_compared_at_a_few_places_only(fs
     data = os.urandom(BIG)
     fs.create_file(SRC, contents=data)
     fs.create_file(DEST, contents=data)
-    assert plan._already_there(SRC, DEST, None)
+    assert videos._already_there(SRC, DEST, None)
     assert counted["read"] <= 2 * 8 * 64 * 1024 < 2 * BIG
 
 
@@ -84,17 +84,17 @@ def test_a_difference_at_a_sampled_place_is_found(fs):
     fs.create_file(SRC, contents=bytes(data))
     data[-10] ^= 0xFF  # the end of the file is always looked at
     fs.create_file(DEST, contents=bytes(data))
-    assert not plan._already_there(SRC, DEST, None)
+    assert not videos._already_there(SRC, DEST, None)
 
 
 def test_small_files_are_compared_whole(fs):
     fs.create_file(SRC, contents=b"x" * 1000 + b"a")
     fs.create_file(DEST, contents=b"x" * 1000 + b"b")
-    assert not plan._already_there(SRC, DEST, None)
+    assert not videos._already_there(SRC, DEST, None)
 
 
 def test_different_sizes_are_different_files_without_reading(fs, counted):
     fs.create_file(SRC, contents=b"a" * 10)
     fs.create_file(DEST, contents=b"a" * 11)
-    assert not plan._already_there(SRC, DEST, None)
+    assert not videos._already_there(SRC, DEST, None)
     assert counted["opened"] == 0

@@ -15,7 +15,7 @@ from conftest import BB_S01E02, make_episode_release, one_error_line
 
 from mydia_import.config import load_settings
 from mydia_import.errors import ConfigError, running_as
-from mydia_import.permissions import Permissions, explain, from_settings
+from mydia_import.execute.permissions import Permissions, explain, from_settings
 
 
 def settings(tmp_path: Path, text: str):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import EPISODE_RELEASE, INCEPTION, make_episode_release, make_movie_release, one_error_line
 
+from mydia_import.discover.stability import check
 from mydia_import.models import Candidate, Kind
-from mydia_import.stability import check
 
 
 def age(path: Path, seconds: float) -> None:

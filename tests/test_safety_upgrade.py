@@ -10,9 +10,9 @@ import errno
 import pytest
 from conftest import INCEPTION, KIB, write_file
 
-from mydia_import import quality
-from mydia_import import transfer as transfer_module
-from mydia_import.parse import ReleaseParser
+from mydia_import.execute import transfer as transfer_module
+from mydia_import.identify.parse import ReleaseParser
+from mydia_import.plan import quality
 
 RECYCLED = ".mydia-recycle/" + INCEPTION
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mydia_import import samples
+from mydia_import.identify import samples
+from mydia_import.identify.match import identify_file
+from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
-from mydia_import.match import identify_file
 from mydia_import.models import Candidate, Kind
-from mydia_import.parse import ReleaseParser
 
 
 def fake_ffprobe(folder: Path, duration: str | None) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from mydia_import.shapes import episode_range, shapes, split_year, title_text
+from mydia_import.identify.patterns import episode_range, shapes, split_year, title_text
 
 
 def first(name: str, pattern: str):

@@ -1,4 +1,4 @@
-"""tidy.py: a transfer that does not stay takes the library folders it made with it (a failed,
+"""execute/tidy.py: a transfer that does not stay takes the library folders it made with it (a failed,
 interrupted, undone or rolled-back one), and `--mode move` removes the release folder it emptied
 when only junk is left, never one that holds anything else, never the downloads folder."""
 
@@ -23,10 +23,10 @@ from conftest import (
     write_text,
 )
 
-from mydia_import import importer
 from mydia_import.errors import LibraryError
-from mydia_import.faults import VARIABLE
-from mydia_import.tidy import (
+from mydia_import.execute import importer
+from mydia_import.execute.faults import VARIABLE
+from mydia_import.execute.tidy import (
     DEFAULT_JUNK_EXTENSIONS,
     junk_extensions,
     missing_top,

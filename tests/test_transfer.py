@@ -1,4 +1,4 @@
-"""transfer.py: the five ways a file reaches the library, and what is left behind
+"""execute/transfer.py: the five ways a file reaches the library, and what is left behind
 when one fails. Filesystem logic runs on pyfakefs; the kernel fast paths
 (copy_file_range, sendfile, FICLONE) and symlinks run in real temp folders."""
 
@@ -12,17 +12,10 @@ from pathlib import Path
 import pytest
 from pyfakefs.fake_filesystem import set_uid
 
-from mydia_import import transfer as transfer_module
 from mydia_import.errors import TransferError
+from mydia_import.execute import transfer as transfer_module
+from mydia_import.execute.transfer import CHUNK, impossible, predict_action, same_file, same_filesystem, transfer
 from mydia_import.models import Action, TransferMode
-from mydia_import.transfer import (
-    CHUNK,
-    impossible,
-    predict_action,
-    same_file,
-    same_filesystem,
-    transfer,
-)
 
 DATA = b"movie bytes " * 1000
 SRC = Path("/downloads/Movie.2020.1080p/movie.mkv")

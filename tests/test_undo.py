@@ -264,14 +264,15 @@ def test_a_second_run_is_harmless_and_reads_no_file(workspace, monkeypatch):
     movie = make_movie_release(ws.downloads)
     make_pack_release(ws.downloads)
     ws.json("scan", "--mode", "copy")
-    from mydia_import import parse, plan
+    from mydia_import.identify import parse
+    from mydia_import.plan import videos
 
     def no_reading(*args, **kwargs):
         raise AssertionError("a recognised file was compared or parsed again")
 
-    monkeypatch.setattr(plan, "_same_content", no_reading)
+    monkeypatch.setattr(videos, "_same_content", no_reading)
     monkeypatch.setattr(parse.ReleaseParser, "parse", no_reading)
-    monkeypatch.setattr("mydia_import.match.identify_file", no_reading)
+    monkeypatch.setattr("mydia_import.identify.match.identify_file", no_reading)
     before = snapshot(ws.library)
     document = ws.json("scan", "--mode", "copy")
     assert document["summary"]["imported"] == 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mydia_import import vocabulary
-from mydia_import.parse import ReleaseParser
+from mydia_import.identify.parse import ReleaseParser
+from mydia_import.library import vocabulary
 
 
 @pytest.mark.parametrize(("name", "codec", "audio", "hdr", "resolution"), [

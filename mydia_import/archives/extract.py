@@ -20,12 +20,12 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from mydia_import import faults
 from mydia_import.archives import unar
 from mydia_import.archives.listing import Member
 from mydia_import.archives.sets import ArchiveSet
 from mydia_import.archives.sfv import CHUNK, crc32_of
-from mydia_import.discover import SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS, format_size
+from mydia_import.discover.walk import SUBTITLE_EXTENSIONS, VIDEO_EXTENSIONS, format_size
+from mydia_import.execute import faults
 
 
 class ExtractError(Exception):

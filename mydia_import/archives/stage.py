@@ -29,9 +29,9 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mydia_import import discover
 from mydia_import.archives import extract, listing, sfv
 from mydia_import.archives.sets import ArchiveSet, find_sets, is_volume
+from mydia_import.discover import walk
 from mydia_import.errors import describe_os_error
 from mydia_import.library import extractions
 from mydia_import.library.journal import Identity
@@ -45,7 +45,7 @@ def is_archive_row(p: PlannedFile | FileResult) -> bool:
     """The one candidate discovery gives a release of archives only (its first volume)."""
     source = p.candidate.path if isinstance(p, PlannedFile) else p.source
     reason = p.reason if isinstance(p, FileResult) else p.candidate.skip_reason
-    return is_volume(source.name) and bool(reason) and reason.startswith(discover.ARCHIVES_ONLY)
+    return is_volume(source.name) and bool(reason) and reason.startswith(walk.ARCHIVES_ONLY)
 
 
 def release_sets(release: Path) -> list[ArchiveSet]:
@@ -54,8 +54,8 @@ def release_sets(release: Path) -> list[ArchiveSet]:
         return find_sets([release])
     files = []
     for folder, dirs, names in os.walk(release):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.casefold() not in discover.SAMPLE_FOLDERS
-                         and d.casefold() not in discover.EXTRA_FOLDERS)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d.casefold() not in walk.SAMPLE_FOLDERS
+                         and d.casefold() not in walk.EXTRA_FOLDERS)
         files += [Path(folder, n) for n in names if not n.startswith(".")]
     return find_sets(files)
 
@@ -122,7 +122,7 @@ class Unpacker:
         self.library, self.settings, self.job_id, self.listener = library, settings, job_id, listener
         self.reimport = reimport
         self.extracted: list[_Extracted] = []
-        self.releases: set[Path] = set()  # the releases of archives met (never settled: settled.py)
+        self.releases: set[Path] = set()  # the releases of archives met (never settled: rescan/fast_path.py)
 
     def expand(self, p: PlannedFile) -> tuple[list[PlannedFile], list[Path]]:
         """An archive row: the rows to report in its place, and the extracted release folders to plan."""
@@ -223,7 +223,7 @@ def preview(p: PlannedFile, settings) -> list[FileResult]:
         if found.problem:
             rows.append(replace(result, source=archive.first, size=size, reason=found.problem))
             continue
-        held = ", ".join(f"{m.name} ({discover.format_size(m.size)})" for m in found.chosen)
+        held = ", ".join(f"{m.name} ({walk.format_size(m.size)})" for m in found.chosen)
         volumes = f"{len(archive.volumes)} volume{'s' if len(archive.volumes) > 1 else ''}"
         rows.append(replace(result, source=archive.first, size=size, status=Status.PLANNED, action=Action.MOVE,
                             reason=f"an archive set ({archive.format.upper()}, {volumes}) holding {held}: "

@@ -48,7 +48,7 @@ def history(
         return
     library = env.library()
     if job is not None:
-        from mydia_import.undo import find_job
+        from mydia_import.execute.undo_retry import find_job
 
         jobs = [find_job(library, job)]
     else:
@@ -92,7 +92,7 @@ def prune(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Delete old import jobs and their file lines; the journal of what they imported stays."""
-    from mydia_import import retention
+    from mydia_import.library import retention
 
     env = env_of(ctx, json_mode, quiet, verbose)
     settings = env.settings()

@@ -19,8 +19,8 @@ from typing import Annotated
 import typer
 
 from mydia_import.cli._app import JsonFlag, QuietFlag, VerboseFlag, app, env_of
-from mydia_import.clients import Download
 from mydia_import.errors import MydiaImportError
+from mydia_import.integrations.clients import Download
 from mydia_import.models import Report, Status
 
 hook_app = typer.Typer(
@@ -53,7 +53,7 @@ def qbittorrent(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """qBittorrent's "Run external program on torrent finished"."""
-    from mydia_import.clients import hookinput
+    from mydia_import.integrations.clients import hookinput
 
     _hook(ctx, "qbittorrent", dry_run, json_mode, quiet, verbose, lambda paths: hookinput.qbittorrent(
         paths, content_path=content_path, root_path=root_path, save_path=save_path, name=name,
@@ -67,7 +67,7 @@ def transmission(
 ) -> None:
     """Transmission's script-torrent-done-filename: reads TR_TORRENT_DIR, TR_TORRENT_NAME, TR_TORRENT_HASH,
     TR_TORRENT_LABELS."""
-    from mydia_import.clients import hookinput
+    from mydia_import.integrations.clients import hookinput
 
     _hook(ctx, "transmission", dry_run, json_mode, quiet, verbose,
           lambda paths: hookinput.transmission(paths, os.environ))
@@ -84,7 +84,7 @@ def deluge(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Deluge's Execute plugin ("Torrent Complete"): TORRENT_ID NAME SAVE_PATH."""
-    from mydia_import.clients import hookinput
+    from mydia_import.integrations.clients import hookinput
 
     _hook(ctx, "deluge", dry_run, json_mode, quiet, verbose,
           lambda paths: hookinput.deluge(paths, torrent_id, name, save_path))
@@ -101,7 +101,7 @@ def sabnzbd(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """SABnzbd's post-processing script: reads SAB_COMPLETE_DIR, SAB_FINAL_NAME, SAB_CAT, SAB_PP_STATUS."""
-    from mydia_import.clients import hookinput
+    from mydia_import.integrations.clients import hookinput
 
     _hook(ctx, "sabnzbd", dry_run, json_mode, quiet, verbose,
           lambda paths: hookinput.sabnzbd(paths, os.environ, args or []))
@@ -114,7 +114,7 @@ def nzbget(
 ) -> None:
     """NZBGet's post-processing extension: reads NZBPP_DIRECTORY, NZBPP_NZBNAME, NZBPP_CATEGORY,
     NZBPP_TOTALSTATUS; exits 93, 94 or 95."""
-    from mydia_import.clients import hookinput
+    from mydia_import.integrations.clients import hookinput
 
     _hook(ctx, "nzbget", dry_run, json_mode, quiet, verbose, lambda paths: hookinput.nzbget(paths, os.environ))
 
@@ -124,9 +124,9 @@ def nzbget(
 
 def _hook(ctx: typer.Context, client: str, dry_run: bool, json_mode: bool, quiet: bool, verbose: bool,
           read: Callable) -> None:
-    from mydia_import.clients import hookinput
-    from mydia_import.logfile import RunLog
-    from mydia_import.pathmap import PathMap
+    from mydia_import.integrations.clients import hookinput
+    from mydia_import.integrations.logfile import RunLog
+    from mydia_import.integrations.pathmap import PathMap
 
     env = env_of(ctx, json_mode, quiet, verbose)
     out = _Output(client, env)
@@ -156,7 +156,7 @@ def _hook(ctx: typer.Context, client: str, dry_run: bool, json_mode: bool, quiet
 
 
 def _import(env, settings, download: Download, dry_run: bool, log) -> Report:
-    from mydia_import import importer
+    from mydia_import.execute import importer
 
     arguments = {"client": download.client, "download_id": download.id, "name": download.name,
                  "categories": list(download.categories), "path": str(download.path),
@@ -188,8 +188,8 @@ class Notes:
 
 def run_logged(env, request, settings, library, ui) -> Report:
     """`importer.run` for `scan` and `import`, with the log file's lines; then `follow_up`."""
-    from mydia_import import importer
-    from mydia_import.logfile import RunLog, describe_command
+    from mydia_import.execute import importer
+    from mydia_import.integrations.logfile import RunLog, describe_command
 
     log = RunLog.from_settings(settings, tag=f"{request.command}: ")
     log.begin(describe_command(sys.argv))
@@ -214,7 +214,7 @@ def follow_up(env, settings, report: Report, log, download: Download | None = No
     notes = Notes()
     if report.dry_run:
         return notes
-    from mydia_import.clients import cleanup
+    from mydia_import.integrations.clients import cleanup
 
     library = env.library()
     skip = None
@@ -227,13 +227,13 @@ def follow_up(env, settings, report: Report, log, download: Download | None = No
     # mediaserver and notify are imported only when configured: a hook that finds nothing to do
     # should start and end at once.
     if settings.media_servers:
-        from mydia_import import mediaserver
+        from mydia_import.integrations import media_servers
 
-        folders = mediaserver.touched_folders(report)
+        folders = media_servers.touched_folders(report)
         if folders:
-            notes.add(*mediaserver.refresh_all(settings.media_servers, folders))
+            notes.add(*media_servers.refresh_all(settings.media_servers, folders))
     if settings.notify_urls:
-        from mydia_import import notify
+        from mydia_import.integrations import notify
     if settings.notify_urls and notify.wanted(report, settings.notify_when):
         command = f"hook {download.client}" if download else command
         title, body = notify.summary(report, command, [*notes.messages, *notes.warnings])

@@ -78,8 +78,8 @@ def import_(
 
 
 def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, reimport: bool = False) -> None:
-    from mydia_import import importer
     from mydia_import.config import with_overrides
+    from mydia_import.execute import importer
 
     settings = with_overrides(env.settings(), "flag --mode", mode=mode)
     settings = with_overrides(settings, "flag --conflict", conflict=conflict)
@@ -95,7 +95,7 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
     )
     library = env.library()
     from mydia_import.cli.hook import run_logged  # log file, clean-up, media servers, notifications
-    from mydia_import.locking import Busy
+    from mydia_import.execute.locking import Busy
 
     try:
         report = run_logged(env, request, settings, library, ui)
@@ -114,7 +114,7 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
 def _note_parser(env, ui) -> None:
     """-v: say once when guessit runs without the rebulk speed-ups (slower, same answers)."""
     if env.verbose:
-        from mydia_import import rebulk_speed
+        from mydia_import.identify import rebulk_speed
 
         patched, why = rebulk_speed.state()
         if not patched:
@@ -130,7 +130,7 @@ def identify(
     verbose: VerboseFlag = False,
 ) -> None:
     """Show what the tool makes of release names: the parse, the match, or why none."""
-    from mydia_import.identify import identify_names
+    from mydia_import.identify.names import identify_names
 
     env = env_of(ctx, json_mode, quiet, verbose)
     if names == ["-"]:

@@ -141,7 +141,7 @@ def adopt(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Record an already organised library (items, episodes, files), moving nothing."""
-    from mydia_import.adopt import adopt as adopt_folder
+    from mydia_import.identify.existing_library import adopt as adopt_folder
 
     env = env_of(ctx, json_mode, quiet, verbose)
     if type_ not in (None, "movies", "series", "mixed"):
@@ -153,7 +153,7 @@ def adopt(
     if dry_run:
         report = adopt_folder(folder, library, root_type=type_, dry_run=True)
     else:
-        from mydia_import.locking import run_lock
+        from mydia_import.execute.locking import run_lock
 
         with run_lock(library, None, "library adopt"):  # it writes media_files rows, as imports do
             report = adopt_folder(folder, library, root_type=type_, dry_run=False)

@@ -1,4 +1,4 @@
-"""`library add` through a provider, and `library refresh`: the CLI side of metadata/.
+"""`library add` through a provider, and `library refresh`: the CLI side of integrations/metadata/.
 
 Network only when asked: `--lookup`, `[metadata] lookup = true` or a `--tvmaze-id`; `--offline`
 and `--season` keep the typed behaviour. A provider that fails is a warning and the item is
@@ -35,8 +35,8 @@ def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: t
                   tmdb_id: int | None, imdb_id: str | None, tvmaze_id: int | None, yes: bool) -> MediaRef | None:
     """Add the item a provider knows for this title; None when it could not help (then the
     caller adds as typed, after the warning printed here)."""
-    from mydia_import.metadata import ProviderError
-    from mydia_import.metadata.providers import Providers, confident, recorded
+    from mydia_import.integrations.metadata import ProviderError
+    from mydia_import.integrations.metadata.providers import Providers, confident, recorded
 
     ui = env.ui()
     providers = None
@@ -110,8 +110,8 @@ def refresh_command(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Bring shows' episodes up to date from TVmaze or TMDB (new episodes, titles, air dates)."""
-    from mydia_import.metadata.providers import Providers
-    from mydia_import.metadata.refresh import refresh
+    from mydia_import.integrations.metadata.providers import Providers
+    from mydia_import.integrations.metadata.refresh import refresh
 
     env = env_of(ctx, json_mode, quiet, verbose)
     library = env.library()

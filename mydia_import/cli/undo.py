@@ -21,8 +21,8 @@ def undo(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Reverse one import job: remove or move back what it created, put back what it replaced."""
-    from mydia_import import locking
-    from mydia_import import undo as undoing
+    from mydia_import.execute import locking
+    from mydia_import.execute import undo_retry as undoing
 
     env = env_of(ctx, json_mode, quiet, verbose)
     library = env.library()
@@ -32,9 +32,9 @@ def undo(
         _show_undo(env, ui, plan, dry_run=True)
         raise typer.Exit(1 if plan.refusals else 0)
     with locking.run_lock(library, env.settings().lock_wait, "undo"):
-        from mydia_import import recovery
+        from mydia_import.execute import recovery
 
-        recovery.recover(library, env.settings())  # a killed run's job must be settled before it can be undone
+        recovery.recover(library, env.settings())  # a killed run's job must be recovered before it can be undone
         plan = undoing.plan_undo(library, job)
         undoing.undo(library, plan)
     _show_undo(env, ui, plan, dry_run=False)
@@ -66,8 +66,8 @@ def retry(
     json_mode: JsonFlag = False, quiet: QuietFlag = False, verbose: VerboseFlag = False,
 ) -> None:
     """Import a job's failed files again, as a new job, with the job's mode and conflict policy."""
-    from mydia_import import importer
-    from mydia_import import undo as undoing
+    from mydia_import.execute import importer
+    from mydia_import.execute import undo_retry as undoing
 
     env = env_of(ctx, json_mode, quiet, verbose)
     settings = env.settings()

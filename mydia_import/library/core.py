@@ -15,13 +15,14 @@ from types import TracebackType
 from typing import Any
 
 from mydia_import.errors import LibraryError
+from mydia_import.identify.parse import guessit_version
 from mydia_import.library import catalog, files, jobs, lookup, migrations, prune, reconcile, roots
 from mydia_import.library.db import Database
 from mydia_import.library.journal import Journal
 from mydia_import.library.parsecache import ParseCache
 from mydia_import.library.prune import Pruned
+from mydia_import.library.remembered import RememberedReleases
 from mydia_import.library.results import ItemSummary, JobFile, JobSummary, LoadSummary, StoredFile
-from mydia_import.library.settled import SettledReleases
 from mydia_import.models import (
     EpisodeRef,
     FileResult,
@@ -31,7 +32,6 @@ from mydia_import.models import (
     MediaType,
     Release,
 )
-from mydia_import.parse import guessit_version
 
 
 class Library:
@@ -42,7 +42,7 @@ class Library:
         self._files = files.Files(db)
         self._parse_caches: list[ParseCache] = []
         self.journal = Journal(db)  # import_transfers: what each job put into the library
-        self.settled = SettledReleases(db)  # import_settled_releases: the re-scan fast path
+        self.remembered = RememberedReleases(db)  # import_settled_releases: the re-scan fast path
         # find_items answers, until this Library changes the catalog: the files of a season pack
         # all look up the same titles.
         self._items: dict[tuple[str, MediaType | None], tuple[MediaRef, ...]] = {}

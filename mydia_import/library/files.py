@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
-from mydia_import import provenance, vocabulary
 from mydia_import.errors import LibraryError
+from mydia_import.library import provenance, vocabulary
 from mydia_import.library.db import Database, new_id, timestamp
 from mydia_import.library.results import StoredFile
 from mydia_import.models import LibraryRoot, Match, MediaType, Release

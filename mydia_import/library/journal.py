@@ -160,7 +160,7 @@ class Journal:
     def moved_videos_under(self, folder: Path) -> list[Entry]:
         """The videos moved out of `folder` (a release folder) into the library: the latest
         `done` move of each source, oldest first. Their companions (subtitles, extras, .nfo)
-        match against them when a run stopped between a video and its subtitle (handled.py)."""
+        match against them when a run stopped between a video and its subtitle (plan/already_imported.py)."""
         start = db_path(folder)
         if not isinstance(start, str):
             return []  # a name that is not UTF-8: stored as BLOB, out of a text range

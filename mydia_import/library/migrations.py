@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mydia_import import provenance, vocabulary
+from mydia_import.library import provenance, vocabulary
 from mydia_import.library.db import Database, timestamp
 from mydia_import.library.schema import TOOL_TABLES, Table
 from mydia_import.models import Release
@@ -53,7 +53,7 @@ def _drop_mydia_references(db: Database) -> int:
 def _mydia_metadata(db: Database) -> int:
     """Rows the tool wrote before 0.2 put the download's path under Mydia's `source` and the
     quality under `quality_source`, and guessit's words in the quality columns: Mydia's keys and
-    words instead (provenance.py, vocabulary.py). Rows the tool did not write are left alone."""
+    words instead (library/provenance.py, library/vocabulary.py). Rows the tool did not write are left alone."""
     rows = db.rows(
         "SELECT id, metadata, codec, audio_codec, hdr_format, resolution FROM media_files "
         "WHERE metadata LIKE '%\"transfer_mode\"%' OR metadata LIKE '%\"quality_source\"%' "

@@ -98,7 +98,7 @@ class JobSummary:
     summary: dict[str, Any]
     arguments: dict[str, Any]
     files: int = 0
-    # A digest of what the run found (unchanged.py), kept to tell whether the next run of the same
+    # A digest of what the run found (rescan/unchanged.py), kept to tell whether the next run of the same
     # command and arguments finds the same; not shown.
     outcome: str | None = None
 

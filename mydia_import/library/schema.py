@@ -289,7 +289,7 @@ IMPORT_JOB_FILES = Table(
 
 # The transfer journal: one row per file a job puts into the library, written before
 # the first byte moves and again when the file is recorded (or rolled back). A run
-# that finds rows still "started" finishes or rolls them back (recovery.py); undo
+# that finds rows still "started" finishes or rolls them back (execute/recovery.py); undo
 # reads what each row created and replaced; the next run recognises a source it
 # already imported by its identity. Paths that are not UTF-8 are stored as BLOBs.
 IMPORT_TRANSFERS = Table(
@@ -365,7 +365,7 @@ IMPORT_PARSE_CACHE = Table(
 
 # Releases of a downloads folder whose every file an earlier scan left imported or skipped for
 # good, with a fingerprint of their files: a re-scan that finds the same fingerprint takes
-# their results from here (mydia_import/settled.py) instead of planning them again.
+# their results from here (mydia_import/rescan/fast_path.py) instead of planning them again.
 IMPORT_SETTLED_RELEASES = Table(
     "import_settled_releases",
     (

@@ -1,0 +1,179 @@
+"""Settling a run as a whole, once every file of it is planned.
+
+Each file's plan (plan/videos.py) is decided alone; `Claims` then decides what concerns several:
+two files aimed at one destination, a companion whose video lost its destination, and
+--conflict fail, where one conflict stops the whole run before anything is touched.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from mydia_import.models import Action, Kind, MediaType, PlannedFile, Status
+from mydia_import.plan import quality
+
+
+class Claims:
+    """The destinations, movies and episodes a run's files claim, to arbitrate the run as a whole
+    once every file is planned.
+
+    Of two files of one run aimed at one destination, or (`one_per_item`) at one movie or
+    episode, the better keeps it: what is already there, or replaces it, first; then the higher
+    quality (plan/quality.py); then the larger file; then name order. A companion (a subtitle, an
+    extra, an .nfo) is not imported when its video lost; and under --conflict fail one conflict
+    stops the whole run before anything is touched.
+
+    Plans are added a batch of releases at a time, and each claim keeps only its holder, not
+    its plan: a dry run of 100,000 files holds what it reports, not every plan.
+    """
+
+    def __init__(self, one_per_item: bool = True) -> None:
+        # Paths are kept as text: a Path object costs several times its text, and a scan holds
+        # one holder per file. destination (or movie or episode): (*preference, source), one flat tuple.
+        self._holders: dict[str, tuple] = {}
+        self._items: dict[str, tuple] | None = {} if one_per_item else None
+        self._beaten: dict[str, str] = {}  # a video that lost a movie or episode: the source that won it
+        self._retired: dict[str, str] = {}  # a library file a planned one replaces: that one's source
+        self._reasons: dict[tuple[str, bool], str] = {}  # why the others aimed at it are not imported
+        self._videos: dict[str, tuple[str, str]] = {}  # companion's source: its video's source, destination
+        self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
+
+    def add(self, planned: Sequence[PlannedFile]) -> None:
+        """The plans of whole releases (a companion comes with its video)."""
+        videos = {p.candidate.path: p for p in planned if p.companion_of is None and _claims(p)}
+        for p in planned:
+            if p.stops_run and self._stop is None:
+                self._stop = p.destination
+            if not _claims(p):
+                continue
+            video = videos.get(p.companion_of) if p.companion_of else None
+            # A companion is as good as its video first: of two subtitles aimed at one
+            # destination, the better video's keeps it, whichever batch came first.
+            own = _preference(p)
+            preference = (*(own if video is None else _preference(video)), *own)
+            source = str(p.candidate.path)
+            entry = (*preference, source)  # one tuple for every claim of this file
+            destination, held = str(p.destination), self._holders.get(str(p.destination))
+            if held is None or preference > held[:-1]:
+                self._holders[destination] = entry
+            if video is not None:
+                self._videos[source] = (str(video.candidate.path), str(video.destination))
+            elif self._items is not None and p.status is Status.PLANNED and _is_main_video(p):
+                # Files already in the library are no rivals of each other (keep-both put them
+                # there): only new files claim their movie or episodes.
+                self._claim_items(p, entry)
+            for old in p.retires:
+                self._retired.setdefault(str(old), source)
+
+    def _claim_items(self, p: PlannedFile, entry: tuple) -> None:
+        """One video per movie (part) and per episode: of two, the one not preferred is beaten
+        for good (a double episode beaten on one of its episodes is not imported at all)."""
+        assert self._items is not None and p.match is not None
+        if p.match.item.type is MediaType.MOVIE:
+            keys: tuple[str, ...] = (f"{p.match.item.id}/{p.release.part if p.release else ''}",)
+        else:
+            keys = tuple(e.id for e in p.match.episodes)
+        preference, source = entry[:-1], entry[-1]
+        for key in keys:
+            held = self._items.get(key)
+            if held is None:
+                self._items[key] = entry
+            elif preference > held[:-1]:
+                self._items[key] = entry
+                self._beaten.setdefault(held[-1], source)
+            elif held[-1] != source:
+                self._beaten.setdefault(source, held[-1])
+
+    def overruled(self, source: Path, status: Status, destination: Path | None, *, stops: bool = True) -> str | None:
+        """Why a file planned (or already imported) is not imported after all, or None."""
+        if status in _CLAIMING and destination is not None:
+            why = None
+            video = self._videos.get(str(source))
+            if video is not None:  # a companion whose video lost is not imported, whatever it holds
+                lost = self._lost(*video, Status.PLANNED)
+                why = f"its video {os.path.basename(video[0])} is not imported ({lost})" if lost else None
+            why = why or self._lost(str(source), str(destination), status)
+            if why is not None:
+                return why
+        if stops and self._stop is not None and status is Status.PLANNED:
+            return f"not imported: the run stopped at the conflict at {self._stop} (--conflict fail)"
+        return None
+
+    def arbitrate(self, p: PlannedFile, *, stops: bool = True) -> PlannedFile:
+        why = self.overruled(p.candidate.path, p.status, p.destination, stops=stops)
+        if why is None:
+            return p
+        # A file already there that a better one replaces is no conflict to remember (rescan/fast_path.py): the
+        # next scan finds it handled (plan/already_imported.py).
+        destination = None if p.status is Status.ALREADY_IMPORTED else p.destination
+        return replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why, destination=destination)
+
+    def _lost(self, source: str, destination: str, status: Status) -> str | None:
+        """Why this file lost its destination, or its movie or episode, or None."""
+        replaced = status is Status.ALREADY_IMPORTED
+        holder = self._holders[destination][-1]
+        if holder != source:
+            return self._reason(destination, holder, replaced,
+                                f"goes to the same destination ({os.path.basename(destination)})")
+        if replaced and destination in self._retired:
+            return self._reason(destination, self._retired[destination], replaced, "")
+        winner = self._beaten.get(source)
+        if winner is not None:
+            return self._reason(winner, winner, replaced, "is a better copy of the same movie or episode")
+        return None
+
+    def _reason(self, claim: str, holder: str, replaced: bool, what: str) -> str:
+        why = self._reasons.get((claim, replaced))
+        if why is None:  # one text for all the files that lost this claim
+            name = os.path.basename(holder)
+            why = self._reasons[(claim, replaced)] = (
+                f"replaced in this run by {name}, a better release" if replaced else
+                f"{name} from this run {what} and is preferred (already there, better quality or larger); "
+                "only one can be imported")
+        return why
+
+
+_CLAIMING = (Status.PLANNED, Status.ALREADY_IMPORTED)
+
+
+def _is_main_video(p: PlannedFile) -> bool:
+    return p.candidate.kind is Kind.VIDEO and p.candidate.extra is None and p.match is not None
+
+
+def _claims(p: PlannedFile) -> bool:
+    return p.status in _CLAIMING and p.destination is not None
+
+
+def _keep(holders: dict[str, tuple], claim: str, preference: tuple, source: str) -> None:
+    held = holders.get(claim)
+    if held is None or preference > held[:-1]:
+        holders[claim] = (*preference, source)
+
+
+def _preference(p: PlannedFile) -> tuple:
+    """What is there (or replaces it, judged better already) first, then quality, then size."""
+    q = quality.of_release(p.release)
+    there = p.status is Status.ALREADY_IMPORTED or p.replaces is not None or bool(p.retires)
+    rank = (there, *q.grade(), q.revision)
+    return (_RANKS.setdefault(rank, rank), p.candidate.size)
+
+
+# One tuple for each rank met (there are a few dozen): a scan holds a preference per file.
+_RANKS: dict[tuple, tuple] = {}
+
+
+def resolve_collisions(planned: Sequence[PlannedFile], *, one_per_item: bool = True) -> list[PlannedFile]:
+    """Two files of these plans aimed at one destination, movie or episode: the better keeps it."""
+    return arbitrate_run(planned, stops=False, one_per_item=one_per_item)
+
+
+def arbitrate_run(planned: Sequence[PlannedFile], *, stops: bool = True, one_per_item: bool = True
+               ) -> list[PlannedFile]:
+    """The plans of a whole run, settled (`Claims`): collisions, companions of videos that lost
+    theirs, and (`stops`) --conflict fail."""
+    claims = Claims(one_per_item)
+    claims.add(planned)
+    return [claims.arbitrate(p, stops=stops) for p in planned]
