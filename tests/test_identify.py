@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -200,9 +201,46 @@ def test_the_show_of_a_season_pack_is_its_candidate(library, parser):
     assert "never mapped to a whole season" in result["reason"]
 
 
-def test_identify_reads_the_parse_cache_but_never_writes_it(tmp_path):
+def test_identify_writes_the_parse_cache_so_a_second_run_asks_guessit_nothing(tmp_path, monkeypatch):
     with Library.open(tmp_path / "db.sqlite") as lib:
         lib.add_movie("Inception", 2010)
+        first = identify_names(["Inception.2010.mkv"], lib)
+    asked: list[str] = []
+    monkeypatch.setattr(ReleaseParser, "_parse", lambda self, name, hint: asked.append(name) or Release(name))
+    with Library.open(tmp_path / "db.sqlite") as lib:
+        assert identify_names(["Inception.2010.mkv"], lib) == first
+    assert asked == []
+
+
+def test_identify_on_a_read_only_library_reads_the_cache_and_writes_nothing(tmp_path, monkeypatch):
+    with Library.open(tmp_path / "db.sqlite") as lib:
+        lib.add_movie("Inception", 2010)
+    monkeypatch.setattr(Library, "writable", lambda self: False)
+    with Library.open(tmp_path / "db.sqlite") as lib:
         identify_names(["Inception.2010.mkv"], lib)
     with Library.open(tmp_path / "db.sqlite") as lib:
         assert lib.db.value("SELECT count(*) FROM import_parse_cache") == 0
+
+
+def test_a_library_database_in_a_read_only_folder_is_not_writable(tmp_path):
+    with Library.open(tmp_path / "db.sqlite") as lib:
+        assert lib.writable()
+        tmp_path.chmod(0o555)
+        try:
+            assert lib.writable() is (os.geteuid() == 0)
+        finally:
+            tmp_path.chmod(0o755)
+
+
+def test_identify_parses_many_names_in_one_batch(library):
+    class Batching(ReleaseParser):
+        batches: list[list[str]] = []
+
+        def parse_many(self, names, type_hint=None):
+            names = list(names)
+            self.batches.append(names)
+            return super().parse_many(names, type_hint)
+
+    parser = Batching()
+    identify_names(["Show.S01/Show.S01E01.mkv", "Inception.2010.mkv"], library, parser)
+    assert parser.batches == [["Show.S01", "Show.S01E01.mkv", "Inception.2010.mkv"]]

@@ -18,14 +18,16 @@ from mydia_import.models import Release
 
 def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None) -> list[dict]:
     if parser is None:
-        cache = getattr(library, "parse_cache", None)
-        # identify writes no row: the cache is only read.
-        parser = ReleaseParser(cache=cache(writable=False) if cache else None)
+        parser = parser_for(library)
+    split = [_split(name) for name in names]
+    # What scan does: every name and folder parsed up front in one batch (a process pool when
+    # there are enough names guessit must read), then each is found in the parser's memory.
+    parse_many = getattr(parser, "parse_many", None)
+    if parse_many is not None:
+        parse_many(dict.fromkeys(n for file, folders in split for n in (*folders, file)))
     results = []
-    for name in names:
-        path = PurePath(name)
-        folders = [part for part in path.parent.parts if part not in (path.anchor, ".", "..")]
-        ident = identify_name(path.name or name, folders, parser, library)
+    for name, (file, folders) in zip(names, split, strict=True):
+        ident = identify_name(file, folders, parser, library)
         match = ident.match
         results.append({
             "name": name,
@@ -37,6 +39,20 @@ def identify_names(names: Sequence[str], library, parser: ReleaseParser | None =
             "candidates": [] if match else [c.to_json() for c in ident.candidates],
         })
     return results
+
+
+def parser_for(library) -> ReleaseParser:
+    """The parser scan uses: the library's parse cache, read always and written where this
+    user may write the database (a second identical run asks guessit nothing)."""
+    cache = getattr(library, "parse_cache", None)
+    writable = getattr(library, "writable", None)
+    return ReleaseParser(cache=cache(writable=bool(writable and writable())) if cache else None)
+
+
+def _split(name: str) -> tuple[str, list[str]]:
+    path = PurePath(name)
+    folders = [part for part in path.parent.parts if part not in (path.anchor, ".", "..")]
+    return path.name or name, folders
 
 
 def parse_json(release: Release) -> dict:

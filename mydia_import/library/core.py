@@ -73,6 +73,10 @@ class Library:
                 cache.flush()
         self.db.close()
 
+    def writable(self) -> bool:
+        """The database can be written by this user (a read-only library can still be read)."""
+        return self.db.writable()
+
     def parse_cache(self, writable: bool = True) -> ParseCache:
         """The names guessit already read (import_parse_cache), for a ReleaseParser;
         what it learns is written in batches and when the library closes."""

@@ -105,6 +105,14 @@ class Database:
             raise LibraryError(_describe(error, str(path))) from error
         return cls._set_up(conn, str(path), busy_timeout)
 
+    def writable(self) -> bool:
+        """Whether this run may write here: the file and its folder (SQLite's -wal and -shm files)
+        are writable. A read-only library is still read, and caches are then not written."""
+        if self.name == ":memory:":
+            return True
+        path = Path(self.name)
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
     @classmethod
     def memory(cls) -> Database:
         return cls._set_up(sqlite3.connect(":memory:"), ":memory:")
