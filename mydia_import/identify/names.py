@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import PurePath
 
+from mydia_import.identify.fast import FastParser
 from mydia_import.identify.match import identify_name
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.models import Release
@@ -18,7 +19,7 @@ from mydia_import.models import Release
 
 def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None) -> list[dict]:
     if parser is None:
-        parser = parser_for(library)
+        parser = FastParser(parser_for(library), library)
     split = [_split(name) for name in names]
     # What scan does: every name and folder parsed up front in one batch (a process pool when
     # there are enough names guessit must read), then each is found in the parser's memory.

@@ -252,7 +252,7 @@ def to_release(name: str, guess: dict[str, Any]) -> Release:
         air_date=air_date,
         absolute=_numbers(guess.get("absolute_episode")),
         part=_first_int(guess.get("part")) or _first_int(guess.get("cd")) or _first_int(guess.get("disc"))
-        or _disc(name),
+        or disc(name),
         edition=", ".join(_as_list(guess.get("edition"))) or None,
         release_group=_text(group),
         resolution=_text(guess.get("screen_size")),
@@ -273,7 +273,7 @@ def to_release(name: str, guess: dict[str, Any]) -> Release:
 _DISC = re.compile(r"(?<![a-z0-9])(?:cd|dis[ck]|part|pt)[ ._-]?(\d{1,2})(?![0-9])", re.IGNORECASE)
 
 
-def _disc(name: str) -> int | None:
+def disc(name: str) -> int | None:
     m = _DISC.search(name)
     return int(m[1]) if m and int(m[1]) > 0 else None
 
