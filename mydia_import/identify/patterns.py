@@ -89,8 +89,9 @@ _NUMBER = re.compile(
     r"(?:(?:\s?[-~]\s?\d{1,4})*\s?[-~]\s?(?P<last>\d{1,4})(?:v\d)?)?(?![0-9A-Za-z]|\.\d|:)")
 _QUALITY = re.compile(
     r"(?i)(?<![a-z0-9])(?:\d{3,4}[pi]|[248]k|\d{3,4}x\d{3,4}|uhd|hdtv|pdtv|sdtv|web[- .]?(?:dl|rip)?|webdl|"
-    r"blu-?ray|bd(?:rip)?|br-?rip|dvd(?:rip)?|hdrip|x26[45]|h[ .]?26[45]|hevc|avc|xvid|divx|aac|ac3|"
-    r"e-?ac-?3|dts|flac|remux|proper|repack|vostfr|multi|dual[ ._-]audio|10-?bits?|hi10p?|480|720|1080)"
+    r"blu-?ray|bd(?:rip)?|br-?rip|dvd(?:rip)?|hdrip|[xh][ .]?26[345]|hevc|avc|xvid|divx|mpeg-?[124]|vc-?1|"
+    r"aac(?:[1-8][ .][01])?|ac3|e-?ac-?3|dd[p+]?(?:[1-8][ .][01])?|truehd|[1-8]ch|dts|flac|"
+    r"remux|proper|repack|vostfr|multi|dual[ ._-]audio|10-?bits?|hi10p?|480|720|1080)"
     r"(?![a-z])")
 _BRACKET_NUMBER = re.compile(
     r"^\s*(?:第)?(?P<e>\d{1,4})(?:\s?[-~]\s?(?P<last>\d{1,4}))?\s*(?:[话話集]|v\d|\s?(?:end|fin|完))?\s*$",
