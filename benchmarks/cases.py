@@ -463,3 +463,46 @@ def _scans(library, names, parser) -> list[str]:
             if detail.startswith("SCAN") and any(f" {t}" in f" {detail.split()[1]}" for t in big):
                 found.append(f"{detail}: {' '.join(sql.split())[:80]}")
     return found
+
+
+# --- 8. identify as a process, against plain guessit -----------------------------------------------
+
+
+def setup_process(work: Path, size: int) -> dict:
+    """2,000 release names whose shows and movies are all in the library, and that library."""
+    world = World(seed=7)
+    names = world.release_names(size)
+    (work / "names.txt").write_text("\n".join(names) + "\n", encoding="utf-8")
+    from mydia_import.library import Library
+
+    with Library.open(work / "pristine.db") as library:
+        library.load(world.library_json())
+    write_config(work, work / "run.db")
+    return {"names": len(names)}
+
+
+def run_process(work: Path, variant: str) -> dict:
+    """One process over the names on stdin: plain guessit, or `mydia-import --json identify -` on a
+    fresh copy of the library (cold) and again on the copy the cold run left (warm)."""
+    names = (work / "names.txt").read_bytes()
+    if variant == "guessit":
+        command = [sys.executable, "-c", "import sys\nfrom guessit import guessit\n"
+                   "for line in sys.stdin:\n    line.strip() and guessit(line.strip())\n"]
+    else:
+        if variant == "cold":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{work / 'run.db'}{suffix}").unlink(missing_ok=True)
+            shutil.copy(work / "pristine.db", work / "run.db")
+        script = Path(sys.executable).parent / "mydia-import"
+        command = [str(script)] if script.exists() else [sys.executable, "-m", "mydia_import"]
+        command += ["--json", "identify", "-"]
+    env = {**os.environ, "MYDIA_IMPORT_CONFIG": str(work / "config.toml")}
+    start = time.perf_counter()
+    process = subprocess.run(command, input=names, capture_output=True, env=env)
+    seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        raise RuntimeError(f"{variant}: {process.returncode} {process.stderr.decode()[-500:]}")
+    matched = None
+    if variant != "guessit":
+        matched = sum(1 for n in json.loads(process.stdout)["names"] if n["media_item"])
+    return {"seconds": seconds, "names": names.count(b"\n"), "matched": matched}
