@@ -138,3 +138,29 @@ def test_a_failed_scan_time_refresh_is_one_warning_naming_the_provider(bare_work
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1, result.stderr
     assert "TVmaze could not refresh Slow Horses (2022)" in warnings[0] and "library refresh" in warnings[0]
+
+
+def test_identify_lookup_shows_what_a_lookup_would_add_and_adds_nothing(ws, fake):
+    answer = ws.json("identify", "--lookup", f"{EPISODE}.mkv", "Slow.Horses.S01E09.720p.mkv",
+                     "Arrival.2016.1080p.BluRay.x264-GRP.mkv")
+    first, missing, movie = answer["names"]
+    assert first["lookup"]["would_add"]["title"] == "Slow Horses" and first["lookup"]["provider"] == "tvmaze"
+    assert missing["lookup"]["would_add"] is None and "has no S01E09" in missing["lookup"]["reason"]
+    assert (movie["lookup"]["would_add"]["id"], movie["lookup"]["provider"]) == (329865, "tmdb")
+    assert fake.calls("/search/shows") == 1 and _items(ws) == []
+
+
+def test_identify_without_lookup_asks_nothing_and_keeps_its_shape(ws, fake):
+    [name] = ws.json("identify", f"{EPISODE}.mkv")["names"]
+    assert "lookup" not in name and fake.requests == []
+
+
+def test_identify_lookup_of_a_known_title_is_null(ws):
+    ws.ok("library", "add", "show", "Slow Horses", "--yes", "--lookup")
+    [name] = ws.json("identify", "--lookup", f"{EPISODE}.mkv")["names"]
+    assert name["media_item"]["title"] == "Slow Horses" and name["lookup"] is None
+
+
+def test_identify_lookup_in_a_table_names_the_item(ws):
+    result = ws.ok("identify", "--lookup", f"{EPISODE}.mkv")
+    assert "would add 'Slow Horses (2022)' from tvmaze" in " ".join(result.stdout.split())

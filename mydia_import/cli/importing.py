@@ -147,26 +147,58 @@ def _note_parser(env, ui) -> None:
 def identify(
     ctx: typer.Context,
     names: Annotated[list[str], typer.Argument(help="Release or file names, or paths; '-' reads names from stdin.")],
+    lookup: Annotated[bool, typer.Option(
+        "--lookup", help="For a title the library lacks, ask TVmaze (shows) or TMDB (movies) what "
+        "[metadata] add_unknown would add; nothing is added.")] = False,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
 ) -> None:
     """Show what the tool makes of release names: the parse, the match, or why none."""
-    from mydia_import.identify.names import identify_names
-
     env = env_of(ctx, json_mode, quiet, verbose)
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
     ui = env.ui()
     _note_parser(env, ui)
-    results = identify_names(names, env.library())
+    results = _identified(env, names, lookup)
     if env.json_mode:
         ui.emit_json({"names": results})
         return
     ui.table(None, ("name", "parsed as", "match", "reason or note"), (
         (r["name"], _parse_summary(r["parse"]), _match_summary(r),
-         r["reason"] or (f"note: {r['note']}" if r["note"] else "")) for r in results
+         (r["reason"] or (f"note: {r['note']}" if r["note"] else "")) + _lookup_summary(r.get("lookup")))
+        for r in results
     ))
+
+
+def _identified(env, names: list[str], lookup: bool) -> list[dict]:
+    from mydia_import.identify.names import identify_names
+
+    if not lookup:
+        return identify_names(names, env.library())
+    from mydia_import.integrations.metadata import ProviderError
+    from mydia_import.integrations.metadata.autoadd import Preview
+    from mydia_import.integrations.metadata.providers import Providers
+
+    try:
+        providers = Providers(env.settings())
+    except ProviderError as error:  # an unreadable key file: the names without the lookup
+        env.ui().warning(f"{error}; no lookup was made")
+        return identify_names(names, env.library())
+    try:
+        return identify_names(names, env.library(), lookup=Preview(providers))
+    finally:
+        providers.close()
+
+
+def _lookup_summary(lookup: dict | None) -> str:
+    if not lookup:
+        return ""
+    added = lookup["would_add"]
+    if added:
+        year = f" ({added['year']})" if added["year"] else ""
+        return f"; lookup: would add '{added['title']}{year}' from {added['provider']}"
+    return f"; lookup: {lookup['reason']}"
 
 
 def _parse_summary(parse: dict) -> str:

@@ -182,6 +182,29 @@ class AddingCatalog:
             self._providers.close()
 
 
+class Preview:
+    """`identify --lookup`: for a name whose title the library lacks, what a lookup would add
+    (Found.to_json()); None for the other names. Each title is looked up once."""
+
+    def __init__(self, providers: Any):
+        self._providers = providers
+        self._found: dict[tuple[MediaType, str, int | None], Found] = {}
+
+    def __call__(self, ident: Identification) -> dict[str, Any] | None:
+        release, type = ident.release, ident.unknown
+        if type is None or release is None or not release.title:
+            return None
+        key = (type, normalize_title(release.title), release.year)
+        if key not in self._found:
+            self._found[key] = look_up(self._providers, type, release)
+        found = self._found[key]
+        answer = found.to_json()
+        lacking = missing_episode(found.details, release) if found.details is not None else None
+        if lacking and found.chosen is not None:
+            answer.update(would_add=None, reason=f"'{found.chosen.label()}' has {lacking}")
+        return answer
+
+
 def for_matching(catalog: Any, settings: Any, dry_run: bool, lookup: bool = False, ask: Ask | None = None) -> Any:
     """The catalog, wrapped when [metadata] add_unknown applies to this run."""
     policy = getattr(settings, "metadata_add_unknown", "never")
