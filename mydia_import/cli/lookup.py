@@ -127,7 +127,8 @@ def refresh_command(
         if d.reason:
             ui.warning(f"{d.item.label()}: {d.reason}")
         elif not env.json_mode:
-            ui.message(f"{d.item.label()}: {d.added} episode(s) added, {d.updated} updated")
+            moved = f", {d.renumbered} renumbered" if d.renumbered else ""
+            ui.message(f"{d.item.label()}: {d.added} episode(s) added, {d.updated} updated{moved}")
     if not done:
         ui.message("no show with a provider id to refresh")
     raise typer.Exit(EXIT_PARTIAL if any(d.reason for d in done) and not all(d.reason for d in done)

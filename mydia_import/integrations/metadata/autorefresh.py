@@ -58,7 +58,7 @@ class RefreshingCatalog:
         else:
             done = refresh_one(self._library, self._providers, item)
             if not done.reason:
-                return done.added > 0 or done.updated > 0
+                return done.added > 0 or done.updated > 0 or done.renumbered > 0
             reason = done.reason
         # One line a show, naming the provider and what to do; the import goes on without it.
         self.warnings.append(f"{provider} could not refresh {item.label()} ({reason}); its new episodes "
