@@ -10,15 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import KIB, Workspace, expect, tree, write_file
-from fake_providers import SLOW_HORSES, TMDB_KEY, FakeProviders, Reply, serving, standard_routes
+from fake_providers import SLOW_HORSES, TMDB_KEY, FakeProviders, Reply, standard
 
 EPISODE = "Slow.Horses.S01E02.1080p.WEB.h264-GRP"
 
 
 @pytest.fixture
 def fake() -> Iterator[FakeProviders]:
-    with serving() as fake:
-        standard_routes(fake)
+    with standard() as fake:
         yield fake
 
 

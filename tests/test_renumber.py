@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from conftest import KIB, Workspace, write_file
-from fake_providers import SLOW_HORSES, FakeProviders, Reply, serving, standard_routes
+from fake_providers import SLOW_HORSES, FakeProviders, Reply, standard
 
 from mydia_import.library import Library
 from mydia_import.library.validate import EpisodeSpec
@@ -72,8 +72,7 @@ def test_an_episode_the_provider_dropped_gives_its_number_up_when_it_has_no_file
 
 @pytest.fixture
 def fake() -> Iterator[FakeProviders]:
-    with serving() as fake:
-        standard_routes(fake)
+    with standard() as fake:
         yield fake
 
 
