@@ -163,3 +163,41 @@ def test_identify_lookup_of_a_known_title_is_null(ws):
 def test_identify_lookup_in_a_table_names_the_item(ws):
     result = ws.ok("identify", "--lookup", f"{EPISODE}.mkv")
     assert "would add 'Slow Horses (2022)' from tvmaze" in " ".join(result.stdout.split())
+
+
+def test_ask_adds_the_candidate_the_person_chooses(bare_workspace, fake, monkeypatch):
+    from mydia_import.cli import importing
+
+    remake = {**SLOW_HORSES, "id": 1, "premiered": "1999-01-01"}
+    fake.routes["/search/shows"] = Reply(200, [{"score": 0.9, "show": remake}, {"score": 0.8, "show": SLOW_HORSES}])
+    asked = []
+
+    def person(name, candidates, best):
+        asked.append((name, [c.id for c in candidates], best))
+        return next(c for c in candidates if c.id == 44778)
+    monkeypatch.setattr(importing, "_asker", lambda ui, settings, dry_run: person)
+    ws = _configure(bare_workspace, fake, "ask")
+    write_file(ws.downloads / EPISODE / f"{EPISODE}.mkv", 40 * KIB)
+    assert ws.json("scan")["summary"]["imported"] == 1
+    assert asked == [(f"{EPISODE}.mkv", [1, 44778], None)]  # none was certain: no default
+    assert _items(ws) == [("Slow Horses", 2022)]
+
+
+def test_ask_answered_with_none_skips_the_file_naming_the_candidates(bare_workspace, fake, monkeypatch):
+    from mydia_import.cli import importing
+
+    monkeypatch.setattr(importing, "_asker", lambda ui, settings, dry_run: lambda name, candidates, best: None)
+    ws = _configure(bare_workspace, fake, "ask")
+    write_file(ws.downloads / EPISODE / f"{EPISODE}.mkv", 40 * KIB)
+    report = json.loads(expect(ws.cli("--json", "scan"), 4).stdout)
+    assert "none of 'Slow Horses (2022)' (tvmaze 44778) was chosen" in _files(report)[f"{EPISODE}.mkv"]["reason"]
+    assert _items(ws) == []
+
+
+def test_a_file_skipped_before_is_added_once_add_unknown_is_turned_on(bare_workspace, fake, monkeypatch):
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_ADD_UNKNOWN", "never")
+    ws = _configure(bare_workspace, fake, "confident")
+    write_file(ws.downloads / EPISODE / f"{EPISODE}.mkv", 40 * KIB)
+    expect(ws.cli("scan"), 4)
+    monkeypatch.delenv("MYDIA_IMPORT_METADATA_ADD_UNKNOWN")
+    assert ws.json("scan")["summary"]["imported"] == 1
