@@ -202,6 +202,8 @@ class Identification:
     note: str | None = None
     # The file is a sample (told by its runtime): skipped, but nothing anybody expects.
     sample: bool = False
+    # The name's title names no library item: the kind of item it would be ([metadata] add_unknown).
+    unknown: MediaType | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,6 +346,8 @@ class Report:
     # Runs in a row, this one included, that found every file as the run before (rescan/unchanged.py):
     # 0 when this run changed something. Such a run is recorded in one line, not one per file.
     unchanged_runs: int = 0
+    # What the user should know that is no file's decision (a provider that failed mid-scan).
+    warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.files, Results):

@@ -132,3 +132,11 @@ def serving() -> Iterator[FakeProviders]:
     finally:
         fake.httpd.shutdown()
         fake.httpd.server_close()
+
+
+@contextmanager
+def standard() -> Iterator[FakeProviders]:
+    """The stand-in serving the standard routes (Slow Horses at TVmaze, Arrival at TMDB)."""
+    with serving() as fake:
+        standard_routes(fake)
+        yield fake

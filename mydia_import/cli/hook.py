@@ -211,7 +211,7 @@ def run_logged(env, request, settings, library, ui) -> Report:
 
 def follow_up(env, settings, report: Report, log, download: Download | None = None, command: str = "") -> Notes:
     """Clean-up, refresh, notify: each failure is a warning, never a failed run."""
-    notes = Notes()
+    notes = Notes(warnings=list(report.warnings))  # the run's own (a metadata provider that failed)
     if report.dry_run:
         return notes
     from mydia_import.integrations.clients import cleanup

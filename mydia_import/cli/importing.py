@@ -29,6 +29,10 @@ VerifyOption = Annotated[Verify | None, typer.Option(
     help="Check each copy by size, or by hash: SHA-256 of the source as it is read and of the copy read back "
     "(default: [import] verify).",
 )]
+LookupFlag = Annotated[bool, typer.Option(
+    "--lookup", help="Ask TVmaze and TMDB in this run even if [metadata] lookup is off, in a dry run too: "
+    "a dry run then shows what [metadata] add_unknown would add, and adds nothing.",
+)]
 
 
 @app.command()
@@ -42,6 +46,7 @@ def scan(
     conflict: ConflictOption = None,
     verify: VerifyOption = None,
     reimport: ReimportFlag = False,
+    lookup: LookupFlag = False,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
@@ -54,7 +59,8 @@ def scan(
             "no downloads folder given; pass one (mydia-import scan DIR) or set [downloads] path "
             f"in {env.settings().config_path}"
         )
-    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify, reimport=reimport)
+    _run(env, (folder,), scan=True, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify, reimport=reimport,
+         lookup=lookup)
 
 
 @app.command("import")
@@ -67,6 +73,7 @@ def import_(
     conflict: ConflictOption = None,
     verify: VerifyOption = None,
     reimport: ReimportFlag = False,
+    lookup: LookupFlag = False,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
@@ -74,24 +81,27 @@ def import_(
     """Import these files or folders."""
     env = env_of(ctx, json_mode, quiet, verbose)
     _run(env, tuple(paths), scan=False, dry_run=dry_run, mode=mode, conflict=conflict, verify=verify,
-         reimport=reimport)
+         reimport=reimport, lookup=lookup)
 
 
-def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, reimport: bool = False) -> None:
+def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, reimport: bool = False,
+         lookup: bool = False) -> None:
     from mydia_import.config import with_overrides
     from mydia_import.execute import importer
 
     settings = with_overrides(env.settings(), "flag --mode", mode=mode)
     settings = with_overrides(settings, "flag --conflict", conflict=conflict)
     settings = with_overrides(settings, "flag --verify", verify=verify)
+    settings = with_overrides(settings, "flag --lookup", metadata_lookup=True if lookup else None)
     ui = env.ui()
     _note_parser(env, ui)
     request = importer.Request(
         paths=paths, mode=settings.mode, conflict=settings.conflict, scan=scan, dry_run=dry_run,
         command="scan" if scan else "import",
         arguments={"paths": [str(p) for p in paths], "mode": str(settings.mode),
-                   "conflict": str(settings.conflict), "dry_run": dry_run, "reimport": reimport},
-        reimport=reimport,
+                   "conflict": str(settings.conflict), "dry_run": dry_run, "reimport": reimport,
+                   **({"lookup": True} if lookup else {})},
+        reimport=reimport, lookup=lookup, ask=_asker(ui, settings, dry_run),
     )
     library = env.library()
     from mydia_import.cli.hook import run_logged  # log file, clean-up, media servers, notifications
@@ -111,6 +121,18 @@ def _run(env, paths, *, scan: bool, dry_run: bool, mode, conflict, verify=None, 
     raise typer.Exit(report.exit_code())
 
 
+def _asker(ui, settings, dry_run: bool):
+    """[metadata] add_unknown = "ask": the question put to a person at a terminal (None: nobody there)."""
+    if dry_run or settings.metadata_add_unknown != "ask" or not ui.interactive:
+        return None
+    from mydia_import.cli.lookup import choose_candidate
+
+    def ask(name: str, candidates, best):
+        ui.message(f"{name}: its title is not in the library")
+        return choose_candidate(ui, candidates, best)
+    return ask
+
+
 def _note_parser(env, ui) -> None:
     """-v: say once when guessit runs without the rebulk speed-ups (slower, same answers)."""
     if env.verbose:
@@ -125,26 +147,58 @@ def _note_parser(env, ui) -> None:
 def identify(
     ctx: typer.Context,
     names: Annotated[list[str], typer.Argument(help="Release or file names, or paths; '-' reads names from stdin.")],
+    lookup: Annotated[bool, typer.Option(
+        "--lookup", help="For a title the library lacks, ask TVmaze (shows) or TMDB (movies) what "
+        "[metadata] add_unknown would add; nothing is added.")] = False,
     json_mode: JsonFlag = False,
     quiet: QuietFlag = False,
     verbose: VerboseFlag = False,
 ) -> None:
     """Show what the tool makes of release names: the parse, the match, or why none."""
-    from mydia_import.identify.names import identify_names
-
     env = env_of(ctx, json_mode, quiet, verbose)
     if names == ["-"]:
         names = [line.strip() for line in sys.stdin if line.strip()]
     ui = env.ui()
     _note_parser(env, ui)
-    results = identify_names(names, env.library())
+    results = _identified(env, names, lookup)
     if env.json_mode:
         ui.emit_json({"names": results})
         return
     ui.table(None, ("name", "parsed as", "match", "reason or note"), (
         (r["name"], _parse_summary(r["parse"]), _match_summary(r),
-         r["reason"] or (f"note: {r['note']}" if r["note"] else "")) for r in results
+         (r["reason"] or (f"note: {r['note']}" if r["note"] else "")) + _lookup_summary(r.get("lookup")))
+        for r in results
     ))
+
+
+def _identified(env, names: list[str], lookup: bool) -> list[dict]:
+    from mydia_import.identify.names import identify_names
+
+    if not lookup:
+        return identify_names(names, env.library())
+    from mydia_import.integrations.metadata import ProviderError
+    from mydia_import.integrations.metadata.autoadd import Preview
+    from mydia_import.integrations.metadata.providers import Providers
+
+    try:
+        providers = Providers(env.settings())
+    except ProviderError as error:  # an unreadable key file: the names without the lookup
+        env.ui().warning(f"{error}; no lookup was made")
+        return identify_names(names, env.library())
+    try:
+        return identify_names(names, env.library(), lookup=Preview(providers))
+    finally:
+        providers.close()
+
+
+def _lookup_summary(lookup: dict | None) -> str:
+    if not lookup:
+        return ""
+    added = lookup["would_add"]
+    if added:
+        year = f" ({added['year']})" if added["year"] else ""
+        return f"; lookup: would add '{added['title']}{year}' from {added['provider']}"
+    return f"; lookup: {lookup['reason']}"
 
 
 def _parse_summary(parse: dict) -> str:

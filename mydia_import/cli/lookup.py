@@ -36,7 +36,7 @@ def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: t
     """Add the item a provider knows for this title; None when it could not help (then the
     caller adds as typed, after the warning printed here)."""
     from mydia_import.integrations.metadata import ProviderError
-    from mydia_import.integrations.metadata.providers import Providers, confident, recorded
+    from mydia_import.integrations.metadata.providers import Providers, add_item, confident
 
     ui = env.ui()
     providers = None
@@ -49,7 +49,7 @@ def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: t
             return None
         chosen = candidates[0] if by_id else confident(candidates, title, year)
         if not by_id and not yes and ui.interactive:
-            chosen = _ask(ui, candidates, chosen)
+            chosen = choose_candidate(ui, candidates, chosen)
             if chosen is None:
                 raise typer.Exit(EXIT_NOTHING_IMPORTED)
         elif chosen is None:
@@ -63,16 +63,12 @@ def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: t
     finally:
         if providers is not None:
             providers.close()
-    library = env.library()
-    found = details.candidate
-    add = library.add_show if type is MediaType.TV_SHOW else library.add_movie
-    ref = add(found.title, year=found.year or year, aliases=aliases, tmdb_id=details.tmdb_id or tmdb_id)
-    added, updated = library.apply_provider(ref.id, **recorded(details))
-    _show(env, ref, found.provider, added, updated)
+    ref, added, updated = add_item(env.library(), details, year=year, aliases=aliases, tmdb_id=tmdb_id)
+    _show(env, ref, details.candidate.provider, added, updated)
     return ref
 
 
-def _ask(ui, candidates, best):
+def choose_candidate(ui, candidates, best):
     shown = candidates[:10]
     ui.table(None, ("#", "title", "year", "country", "network", "overview"), (
         (n, c.title, c.year, c.country, c.network, c.to_json()["overview"]) for n, c in enumerate(shown, 1)))
@@ -131,7 +127,8 @@ def refresh_command(
         if d.reason:
             ui.warning(f"{d.item.label()}: {d.reason}")
         elif not env.json_mode:
-            ui.message(f"{d.item.label()}: {d.added} episode(s) added, {d.updated} updated")
+            moved = f", {d.renumbered} renumbered" if d.renumbered else ""
+            ui.message(f"{d.item.label()}: {d.added} episode(s) added, {d.updated} updated{moved}")
     if not done:
         ui.message("no show with a provider id to refresh")
     raise typer.Exit(EXIT_PARTIAL if any(d.reason for d in done) and not all(d.reason for d in done)

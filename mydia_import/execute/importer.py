@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, Tra
 from mydia_import.execute import faults, locking, permissions, recovery, recycle, retire, tidy
 from mydia_import.execute.transfer import Placed, place, temp_name
 from mydia_import.identify.parse import ReleaseParser
-from mydia_import.integrations.metadata import autorefresh
+from mydia_import.integrations.metadata import autoadd, autorefresh
 from mydia_import.library import provenance, retention, vocabulary
 from mydia_import.library.journal import DONE, Identity
 from mydia_import.models import (
@@ -72,6 +72,10 @@ class Request:
     metadata: dict = field(default_factory=dict)
     # Import again the files this library imported before and that were removed from it since.
     reimport: bool = False
+    # Ask the metadata providers in a dry run too (`--lookup`): what a real run would add.
+    lookup: bool = False
+    # [metadata] add_unknown = "ask": a person's choice between candidates (None: nobody to ask).
+    ask: Callable | None = None
 
 
 @dataclass
@@ -108,15 +112,25 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
         )
     paths = [_checked_download_path(p, roots) for p in request.paths]
     if request.dry_run:
-        return Report(None, True, batches.results(paths, request, settings, library, parser, roots))
+        catalog = autoadd.for_matching(library, settings, True, request.lookup)
+        try:
+            found = batches.results(paths, request, settings, catalog, parser, roots)
+        finally:
+            warnings = _closed(library, catalog)
+        return Report(None, True, found, warnings=warnings)
     perms = permissions.from_settings(settings)
     with locking.run_lock(library, _lock_wait(request, settings), request.command):
         recovery.recover(library, settings)
         recycle.purge(library, settings)
         rescan = _recall(paths, request, settings, library, roots)
         # A known show's unknown episode may be new: refresh it from its provider (opt-in).
-        catalog = autorefresh.for_matching(library, settings, request.dry_run)
-        planned = batches.plans(paths, request, settings, catalog, parser, roots, skip=rescan.recalled)
+        refreshing = autorefresh.for_matching(library, settings, request.dry_run)
+        # A title the library lacks may be looked up and added ([metadata] add_unknown).
+        catalog = autoadd.for_matching(refreshing, settings, False, request.lookup, request.ask)
+        try:
+            planned = batches.plans(paths, request, settings, catalog, parser, roots, skip=rescan.recalled)
+        finally:
+            warnings = _closed(library, refreshing, catalog)
         planned = _with_recorded_roots(planned, library)
         items = rescan.in_release_order(planned)
         job_id = library.start_job(request.command, request.arguments, str(request.mode))
@@ -135,10 +149,20 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
             finished = True
         finally:
             unpacker.finish(results)
-            report = _finish(request, library, job_id, results, context, len(items), finished)
+            report = replace(_finish(request, library, job_id, results, context, len(items), finished),
+                             warnings=warnings)
         retention.apply(library, settings)
     listener.job_finished(report)
     return report
+
+
+def _closed(library, *catalogs) -> tuple[str, ...]:
+    """The warnings of the library's wrappers for matching (a provider that failed), each closed."""
+    warnings: list[str] = []
+    for catalog in {id(c): c for c in catalogs if c is not library}.values():
+        warnings += catalog.warnings
+        catalog.close()
+    return tuple(warnings)
 
 
 def _finish(request: Request, library, job_id: str, results: Results, context: _Run, planned: int,

@@ -392,7 +392,7 @@ def _unmatched(evidence: Evidence, hits: list[_Hit], misses: dict[_Hit, str],
                 f"'{shows[0].label()}' is a show in the library, but the name has no season and "
                 "episode (like S01E02) to place it"), tuple(shows))
     kind = "show" if titled.numbered else "movie"
-    return Identification(titled.release, None, _not_in_library(kind, titled.release))
+    return Identification(titled.release, None, _not_in_library(kind, titled.release), unknown=_kind(titled))
 
 
 def by_year(items: list[MediaRef], release: Release) -> tuple[list[MediaRef] | None, str | None]:

@@ -3,21 +3,24 @@
 Beyond the contract's keys each name carries `note` (something to know about a
 match, such as a file whose numbers contradict its folder's, or a title taken
 by similarity) and `candidates` (the library items a name was narrowed down to
-when none could be chosen).
+when none could be chosen). With `identify --lookup`, each also carries `lookup`: for a
+name whose title the library lacks, what a provider lookup would add
+(integrations/metadata/autoadd.py), else null.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
 from mydia_import.identify.fast import FastParser
 from mydia_import.identify.match import identify_name
 from mydia_import.identify.parse import ReleaseParser
-from mydia_import.models import Release
+from mydia_import.models import Identification, Release
 
 
-def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None) -> list[dict]:
+def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None,
+                   lookup: Callable[[Identification], dict | None] | None = None) -> list[dict]:
     if parser is None:
         parser = FastParser(parser_for(library), library)
     split = [_split(name) for name in names]
@@ -38,6 +41,7 @@ def identify_names(names: Sequence[str], library, parser: ReleaseParser | None =
             "reason": None if match else ident.reason,
             "note": ident.note,
             "candidates": [] if match else [c.to_json() for c in ident.candidates],
+            **({"lookup": lookup(ident)} if lookup is not None else {}),
         })
     return results
 

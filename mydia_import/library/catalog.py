@@ -20,6 +20,7 @@ from typing import Any
 from mydia_import.errors import LibraryError
 from mydia_import.library.db import Database, new_id, timestamp
 from mydia_import.library.lookup import get_item, index_keys, index_titles, media_ref
+from mydia_import.library.renumber import renumber
 from mydia_import.library.results import ItemSummary, LoadSummary
 from mydia_import.library.validate import (
     EpisodeSpec,
@@ -232,7 +233,7 @@ def _upsert_episodes(
     existing = {
         (r["season_number"], r["episode_number"]): r
         for r in db.rows(
-            "SELECT e.id, e.season_number, e.episode_number, e.title, e.air_date, "
+            "SELECT e.id, e.season_number, e.episode_number, e.title, e.air_date, e.metadata, "
             "n.absolute_number FROM episodes e "
             "LEFT JOIN import_episode_numbers n ON n.episode_id = e.id WHERE e.media_item_id = ?",
             [item_id],
@@ -248,13 +249,13 @@ def _upsert_episodes(
             db.insert("episodes", {
                 "id": episode_id, "media_item_id": item_id, "season_number": spec.season,
                 "episode_number": spec.episode, "title": spec.title, "air_date": air_date,
-                "inserted_at": now, "updated_at": now,
+                "metadata": _with_provider_id(None, spec), "inserted_at": now, "updated_at": now,
             })
             added += 1
             if spec.absolute is not None:
                 _set_absolute(db, item_id, episode_id, spec.absolute)
             continue
-        given = {"title": spec.title, "air_date": air_date}
+        given = {"title": spec.title, "air_date": air_date, "metadata": _with_provider_id(row["metadata"], spec)}
         changes = {k: v for k, v in given.items() if v is not None and v != row[k]}
         if changes:
             db.update("episodes", row["id"], {**changes, "updated_at": now})
@@ -263,6 +264,22 @@ def _upsert_episodes(
             _set_absolute(db, item_id, row["id"], spec.absolute)
         updated += bool(changes or renumbered)
     return added, updated
+
+
+def _with_provider_id(metadata: str | None, spec: EpisodeSpec) -> str | None:
+    """episodes.metadata with the provider's episode id added (renumber.py recognises it by it);
+    None when there is nothing to add."""
+    if spec.provider_id is None:
+        return None
+    import json
+
+    try:
+        meta = json.loads(metadata) if metadata else {}
+    except ValueError:
+        return None  # not ours to repair
+    if not isinstance(meta, dict) or meta.get(spec.provider_id[0]) == spec.provider_id[1]:
+        return None
+    return json.dumps({**meta, spec.provider_id[0]: spec.provider_id[1]}, sort_keys=True)
 
 
 def _set_absolute(db: Database, item_id: str, episode_id: str, number: int | None) -> None:
@@ -284,10 +301,11 @@ def _set_absolute(db: Database, item_id: str, episode_id: str, number: int | Non
 
 def apply_provider(db: Database, item_id: str, *, tmdb_id: int | None, imdb_id: str | None,
                    original_title: str | None, metadata: Mapping[str, Any],
-                   episodes: Sequence[EpisodeSpec]) -> tuple[int, int]:
+                   episodes: Sequence[EpisodeSpec]) -> tuple[int, int, int]:
     """Record what a provider says about an item the user chose: ids and original title only
-    where the item has none, the payload in `metadata` (Mydia keeps it there), episodes added
-    or updated, never deleted. The title and year stay the user's. Returns (added, updated)."""
+    where the item has none, the payload in `metadata` (Mydia keeps it there), episodes
+    renumbered (renumber.py), added or updated; one with files is never deleted. The title and
+    year stay the user's. Returns (added, updated, renumbered)."""
     import json
 
     with db.transaction():
@@ -311,7 +329,9 @@ def apply_provider(db: Database, item_id: str, *, tmdb_id: int | None, imdb_id: 
             db.update("media_items", item_id, {**changes, "updated_at": timestamp()})
             title = db.value("SELECT title FROM media_items WHERE id = ?", [item_id])
             index_titles(db, item_id, title, changes.get("original_title", row["original_title"]))
-        return _upsert_episodes(db, item_id, episodes)
+        moved, held = renumber(db, item_id, episodes)
+        kept = [e for e in episodes if (e.season, e.episode) not in held]
+        return (*_upsert_episodes(db, item_id, kept), moved)
 
 
 def provider_ids(db: Database, item_id: str) -> dict[str, Any]:

@@ -158,8 +158,8 @@ class Library:
     def list_items(self, type: MediaType | None = None) -> list[ItemSummary]:
         return catalog.list_items(self.db, type)
 
-    def apply_provider(self, item_id: str, **data: Any) -> tuple[int, int]:
-        """Ids, payload and episodes from a metadata provider (catalog.apply_provider)."""
+    def apply_provider(self, item_id: str, **data: Any) -> tuple[int, int, int]:
+        """Ids, payload and episodes from a metadata provider: (added, updated, renumbered)."""
         self._items.clear()
         return catalog.apply_provider(self.db, item_id, **data)
 

@@ -31,6 +31,8 @@ class EpisodeSpec:
     title: str | None = None
     air_date: dt.date | None = None
     absolute: int | None = None
+    # The provider's id of the episode, kept in episodes.metadata: ("tvmaze_id" | "tmdb_id", id).
+    provider_id: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)

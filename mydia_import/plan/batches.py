@@ -169,7 +169,10 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     # The batch's names, its videos' and subtitles', are parsed in one go: in the process pool
     # when there are enough of them, one pool a batch (`identifier` then finds them in memory).
     prefetch([*videos, *subtitles], parser)
-    planned = plan.plan_videos(videos, identifier(videos, parser, library, probe), rules, _stored_lookup(library),
+    identify = identifier(videos, parser, library, probe)
+    # [metadata] add_unknown: a title the library lacks is looked up (integrations/metadata/autoadd.py).
+    adding = getattr(library, "adding_unknown", None)
+    planned = plan.plan_videos(videos, adding(identify) if adding else identify, rules, _stored_lookup(library),
                                Rivals(library, parser.parse))
     planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
     # Videos an earlier (killed or failed) run moved into the library: their companions follow

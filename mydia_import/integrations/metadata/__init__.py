@@ -25,6 +25,7 @@ class Episode:
     episode: int
     title: str | None = None
     air_date: str | None = None  # YYYY-MM-DD
+    id: int | None = None  # the provider's own id of the episode (renumbering follows it)
 
 
 @dataclass(frozen=True)

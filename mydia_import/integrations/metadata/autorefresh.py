@@ -44,16 +44,27 @@ class RefreshingCatalog:
         ids = self._library.provider_ids(item_id)
         if not any(ids.get(k) is not None for k in ("tvmaze_id", "tmdb_id")):
             return False
+        from mydia_import.integrations.metadata import ProviderError
         from mydia_import.integrations.metadata.providers import Providers
         from mydia_import.integrations.metadata.refresh import refresh_one
 
-        if self._providers is None:
-            self._providers = Providers(self._settings)
         item = self._library.get_item(item_id)
-        done = refresh_one(self._library, self._providers, item)
-        if done.reason:
-            self.warnings.append(f"{item.label()}: {done.reason}")
-        return done.added > 0 or done.updated > 0
+        provider = "TVmaze" if ids.get("tvmaze_id") is not None else "TMDB"
+        try:
+            if self._providers is None:
+                self._providers = Providers(self._settings)
+        except ProviderError as error:  # an unreadable key file
+            reason = str(error)
+        else:
+            done = refresh_one(self._library, self._providers, item)
+            if not done.reason:
+                return done.added > 0 or done.updated > 0 or done.renumbered > 0
+            reason = done.reason
+        # One line a show, naming the provider and what to do; the import goes on without it.
+        self.warnings.append(f"{provider} could not refresh {item.label()} ({reason}); its new episodes "
+                             "are skipped this run and the import goes on: run `mydia-import library refresh` "
+                             "later")
+        return False
 
     def close(self) -> None:
         if self._providers is not None:

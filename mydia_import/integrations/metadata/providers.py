@@ -119,4 +119,17 @@ def recorded(details: Details) -> dict[str, Any]:
             "original_title": details.candidate.original_title
             if details.candidate.original_title != details.candidate.title else None,
             "metadata": details.metadata,
-            "episodes": [EpisodeSpec(e.season, e.episode, e.title, date(e.air_date)) for e in details.episodes]}
+            "episodes": [EpisodeSpec(e.season, e.episode, e.title, date(e.air_date),
+                                     provider_id=(f"{details.candidate.provider}_id", e.id) if e.id else None)
+                         for e in details.episodes]}
+
+
+def add_item(library, details: Details, *, year: int | None = None, aliases: Sequence[str] = (),
+             tmdb_id: int | None = None) -> tuple[Any, int, int]:
+    """The provider's item added to the library with its ids, payload and episodes:
+    (MediaRef, episodes added, episodes updated)."""
+    found = details.candidate
+    add = library.add_show if found.type is MediaType.TV_SHOW else library.add_movie
+    ref = add(found.title, year=found.year or year, aliases=tuple(aliases), tmdb_id=details.tmdb_id or tmdb_id)
+    added, updated, _ = library.apply_provider(ref.id, **recorded(details))
+    return ref, added, updated

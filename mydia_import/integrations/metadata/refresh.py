@@ -1,7 +1,8 @@
 """`library refresh`: a show's episodes brought up to date from its provider.
 
-New episodes are added, titles and air dates updated; nothing is deleted and the
-item's own title and year are never touched (catalog.apply_provider).
+New episodes are added, titles and air dates updated, renumbered episodes moved to their new
+numbers (library/renumber.py); an episode with files is never deleted and the item's own title
+and year are never touched (catalog.apply_provider).
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ class Refreshed:
     item: MediaRef
     added: int = 0
     updated: int = 0
+    renumbered: int = 0
     reason: str | None = None  # why it was not refreshed
 
     def to_json(self) -> dict:
         return {"media_item": self.item.to_json(), "episodes_added": self.added,
-                "episodes_updated": self.updated, "reason": self.reason}
+                "episodes_updated": self.updated, "episodes_renumbered": self.renumbered, "reason": self.reason}
 
 
 def refresh_one(library, providers: Providers, item: MediaRef) -> Refreshed:
@@ -37,8 +39,8 @@ def refresh_one(library, providers: Providers, item: MediaRef) -> Refreshed:
         details = providers.details(candidate)
     except ProviderError as error:
         return Refreshed(item, reason=str(error))
-    added, updated = library.apply_provider(item.id, **recorded(details))
-    return Refreshed(item, added, updated)
+    added, updated, renumbered = library.apply_provider(item.id, **recorded(details))
+    return Refreshed(item, added, updated, renumbered)
 
 
 def refresh(library, providers: Providers, items: Iterable[MediaRef],

@@ -79,7 +79,8 @@ class TMDB:
                 if not isinstance(number, int):
                     continue
                 listing = self._get(f"{path}/season/{number}") or {}
-                episodes += [Episode(number, e["episode_number"], e.get("name") or None, e.get("air_date") or None)
+                episodes += [Episode(number, e["episode_number"], e.get("name") or None, e.get("air_date") or None,
+                                     e["id"] if isinstance(e.get("id"), int) else None)
                              for e in listing.get("episodes") or []
                              if isinstance(e, dict) and isinstance(e.get("episode_number"), int)]
         # The payload as Mydia keeps it: TMDB's own details (seasons' episodes not repeated).

@@ -49,7 +49,8 @@ class TVmaze:
             and a["name"] != show.get("name")))
         raw = (show.get("_embedded") or {}).get("episodes") or []
         episodes = tuple(
-            Episode(int(e["season"]), int(e["number"]), e.get("name") or None, e.get("airdate") or None)
+            Episode(int(e["season"]), int(e["number"]), e.get("name") or None, e.get("airdate") or None,
+                    e["id"] if isinstance(e.get("id"), int) else None)
             for e in raw if isinstance(e, dict) and isinstance(e.get("season"), int)
             and isinstance(e.get("number"), int))
         externals = show.get("externals") or {}
