@@ -137,14 +137,34 @@ def identify(
         names = [line.strip() for line in sys.stdin if line.strip()]
     ui = env.ui()
     _note_parser(env, ui)
-    results = identify_names(names, env.library())
+    library = env.library()
+    settings = env.settings()
+
+    def archives(name: str, parser) -> list[dict] | None:
+        from mydia_import.archives import stage
+
+        return stage.describe(Path(name), settings, library, parser)
+
+    results = identify_names(names, library, archives=archives)
     if env.json_mode:
         ui.emit_json({"names": results})
         return
-    ui.table(None, ("name", "parsed as", "match", "reason or note"), (
-        (r["name"], _parse_summary(r["parse"]), _match_summary(r),
-         r["reason"] or (f"note: {r['note']}" if r["note"] else "")) for r in results
-    ))
+    ui.table(None, ("name", "parsed as", "match", "reason or note"), [
+        row for r in results for row in [
+            (r["name"], _parse_summary(r["parse"]), _match_summary(r),
+             r["reason"] or (f"note: {r['note']}" if r["note"] else "")), *_archive_rows(r.get("archives", []))]
+    ])
+
+
+def _archive_rows(sets: list[dict]) -> list[tuple[str, str, str, str]]:
+    """An archive set as one item: its first volume, then what it holds (read from its headers)."""
+    rows = []
+    for s in sets:
+        volumes = f"{s['volumes']} volume{'s' if s['volumes'] > 1 else ''}"
+        rows.append((f"  {Path(s['first_volume']).name}", f"archive set ({s['format'].upper()}, {volumes})", "",
+                     s["problem"] or "extracted and imported by a real run"))
+        rows += [(f"    \u25b8 {m['name']}", m["kind"], _match_summary(m), m["reason"] or "") for m in s["members"]]
+    return rows
 
 
 def _parse_summary(parse: dict) -> str:

@@ -8,7 +8,7 @@ when none could be chosen).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import PurePath
 
 from mydia_import.identify.match import identify_name
@@ -16,7 +16,10 @@ from mydia_import.identify.parse import ReleaseParser
 from mydia_import.models import Release
 
 
-def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None) -> list[dict]:
+def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None,
+                   archives: Callable[[str, ReleaseParser], list[dict] | None] | None = None) -> list[dict]:
+    """`archives(name, parser)`: the archive sets a release folder of that name holds, each with
+    what it holds (archives/stage.py `describe`), given as the entry's `archives` when there are any."""
     if parser is None:
         cache = getattr(library, "parse_cache", None)
         # identify writes no row: the cache is only read.
@@ -36,6 +39,8 @@ def identify_names(names: Sequence[str], library, parser: ReleaseParser | None =
             "note": ident.note,
             "candidates": [] if match else [c.to_json() for c in ident.candidates],
         })
+        if archives is not None and (sets := archives(name, parser)):
+            results[-1]["archives"] = sets
     return results
 
 
