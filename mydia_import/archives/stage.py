@@ -6,14 +6,17 @@ For each set of such a release (`expand`, in a real run):
 1. a set an earlier run extracted and imported, unchanged since (the fingerprint of its
    volumes), is not extracted again: its files' journal rows tell whether they are still in the
    library (already imported) or were removed since (handled; `--reimport` extracts it again);
-2. otherwise it is checked (every volume there, the `.sfv`, the headers: password, hostile
-   names, size limit, free space); a set that fails is reported, with the reason, in place of
-   its first volume;
-3. a `started` row (library/extractions.py) names its work folder, committed before the first
+2. a set an earlier run skipped, unchanged since, is reported with that reason without being
+   read (library/skipped_archives.py); one skipped for holding nothing the library wants has
+   its member names identified again, and is looked at afresh once one of them matches;
+3. otherwise it is checked (every volume there, the `.sfv`, the headers: password, hostile
+   names, size limit; its videos identified against the library: contents.py; free space); a
+   set that fails is reported, with the reason, in place of its first volume, and remembered;
+4. a `started` row (library/extractions.py) names its work folder, committed before the first
    byte: a killed run's work folder is removed by the next run (`clean_up`);
-4. the wanted members are extracted into `<work>/<release name>/` and verified; that folder
+5. the wanted members are extracted into `<work>/<release name>/` and verified; that folder
    is planned like a release, with `--mode move` (the extracted copy is not seeding);
-5. after the run (`finish`) the work folder goes, and a set whose files were imported with
+6. after the run (`finish`) the work folder goes, and a set whose files were imported with
    none failing is remembered.
 
 The archives themselves are only read.
