@@ -140,3 +140,17 @@ def test_identify_of_a_plain_name_has_no_archives_key(workspace):
     [entry] = workspace.json("identify", "Inception.2010.1080p.BluRay.x264-SPARKS")["names"]
     assert "archives" not in entry
     assert json.dumps(entry)
+
+
+@needs_unar
+def test_a_set_holding_an_episode_the_library_lacks_of_a_known_show_is_still_extracted(workspace, monkeypatch):
+    name = "Breaking.Bad.S01E09.720p.HDTV.x264-CTU"
+    folder = workspace.downloads / name
+    folder.mkdir(parents=True)
+    write_rar(folder, name.lower(), {f"{name}.mkv": MOVIE}, version=5, volume_size=None, new_names=True)
+    reads = Reads(monkeypatch)
+    report = workspace.json("scan", code=4)
+    assert reads.counts["extract"] == 1  # the pipeline decides (a refresh could add the episode)
+    [video] = [f for f in report["files"] if f["kind"] == "video"]
+    assert "has no S01E09" in video["reason"] and video["archive"]["member"] == f"{name}.mkv"
+    assert leftovers(workspace) == []

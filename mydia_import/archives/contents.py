@@ -34,8 +34,10 @@ def identify(names: list[str], release: str, parser, library) -> list[tuple[str,
 
 
 def nothing_wanted(found: list[tuple[str, Identification]]) -> str | None:
-    """Why none of a set's videos would be imported (none matches the library), or None."""
-    if not found or any(ident.match is not None for _, ident in found):
+    """Why none of a set's videos would be imported (none names an item of the library), or None.
+    A video that names a library item without matching (an episode the library lacks yet, two
+    shows of one title) lets the set through: the pipeline decides it, refreshing a show if set to."""
+    if not found or any(ident.match is not None or ident.candidates for _, ident in found):
         return None
     name, ident = found[0]
     more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
