@@ -286,10 +286,12 @@ def describe(path: Path, settings, library, parser) -> list[dict] | None:
     """`identify` of a release folder (or archive) holding archive sets: each set as one item with
     what it holds, each member identified, from the headers (nothing is extracted); None
     when the path holds no set."""
-    if not path.exists() or not (release_sets(path) if path.is_dir() else is_volume(path.name)):
+    try:
+        sets = release_sets(path) if path.is_dir() else find_sets([path]) if path.is_file() else []
+    except (OSError, ValueError):  # a name no path can have (too long, a NUL): nothing to read
         return None
     out = []
-    for archive in release_sets(path):
+    for archive in sets:
         found = inspect(archive, settings, check_sfv=False)
         known = dict(contents.identify([m.name for m in contents.videos(found.chosen)],
                                        contents.release_name(path, archive.name), parser, library))
