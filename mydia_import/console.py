@@ -229,6 +229,8 @@ def _below(path: Path | None, base: Path | None) -> str:
 def result_line(result: FileResult) -> str:
     """One plain line per file, for logs, pipes and cron."""
     source, destination = display(result.source), display(result.destination)  # one line per file, always
+    if result.origin:  # extracted: the archive and its member, not the hidden work folder
+        source = f"{display(result.origin[0])} \u25b8 {display(result.origin[1])}"
     note = f" ({display(result.note)})" if result.note else ""  # an upgrade's qualities, a keep-both
     if result.status is Status.IMPORTED:
         return f"imported ({result.action}): {source} -> {destination}{note}"

@@ -262,8 +262,10 @@ class FileResult:
     size: int = 0
     expected: bool = True  # see Candidate.expected
     note: str | None = None  # e.g. the file's and its folder's numbers disagree (not in the JSON)
+    origin: tuple[str, str] | None = None  # extracted from an archive: (its first volume, the member's name)
 
     def to_json(self) -> dict:
+        archive = {"archive": {"volume": self.origin[0], "member": self.origin[1]}} if self.origin else {}
         return {
             "source": str(self.source),
             "destination": str(self.destination) if self.destination else None,
@@ -273,6 +275,7 @@ class FileResult:
             "reason": self.reason,
             "media_item": self.match.item.to_json() if self.match else None,
             "episodes": [e.to_json() for e in self.match.episodes] if self.match else [],
+            **archive,
         }
 
 
@@ -328,7 +331,7 @@ class Results(Sequence[FileResult]):
 def _row(r: FileResult) -> tuple:
     """A FileResult's fields in their order, its paths as text."""
     return (str(r.source), r.kind, r.status, r.action, None if r.destination is None else str(r.destination),
-            r.reason, r.match, r.media_file_id, r.size, r.expected, r.note)
+            r.reason, r.match, r.media_file_id, r.size, r.expected, r.note, r.origin)
 
 
 def _from_row(row: tuple) -> FileResult:

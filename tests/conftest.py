@@ -279,14 +279,19 @@ def other_filesystem(tmp_path):
 @pytest.fixture
 def bare_workspace(tmp_path: Path, isolated_env: Path) -> Workspace:
     """Folders, a config and the library database as `init` leaves them: its roots, no items."""
-    library = tmp_path / "library"
-    ws = Workspace(root=tmp_path, downloads=tmp_path / "downloads", library=library,
-                   movies=library / "Movies", tv=library / "TV", db=tmp_path / "library.db",
-                   config=tmp_path / "config.toml")
+    ws = folders_and_config(tmp_path, tmp_path / "library.db")
+    create_database(ws)
+    return ws
+
+
+def folders_and_config(root: Path, db: Path) -> Workspace:
+    """A workspace's folders and its config naming db (not created here)."""
+    library = root / "library"
+    ws = Workspace(root=root, downloads=root / "downloads", library=library, movies=library / "Movies",
+                   tv=library / "TV", db=db, config=root / "config.toml")
     for folder in (ws.downloads, ws.movies, ws.tv):
         folder.mkdir(parents=True)
     write_config(ws.config, database=ws.db, movies=ws.movies, tv=ws.tv, downloads=ws.downloads)
-    create_database(ws)
     return ws
 
 

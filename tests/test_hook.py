@@ -296,6 +296,16 @@ def test_nzbget_hook_exits_94_when_nothing_could_be_imported(workspace):
     assert "[WARNING]" in result.stdout or "[ERROR]" in result.stdout
 
 
+def test_nzbget_hook_exits_94_naming_a_missing_database_and_creates_none(no_database):
+    ws = no_database
+    release = make_movie_release(ws.downloads)
+    result = hook(ws, "nzbget", env=nzbget_env(release.folder))
+    assert result.exit_code == 94, describe_result(result)
+    [line] = result.stdout.splitlines()
+    assert line.startswith("[ERROR] ") and str(ws.db) in line and "mydia-import init" in line
+    assert not ws.db.exists() and ws.movie_files() == set()
+
+
 def test_nzbget_hook_exits_94_on_a_fatal_error(workspace):
     release = make_movie_release(workspace.downloads)
     workspace.config.write_text("[import]\nmode = 'cp'\n", encoding="utf-8")

@@ -181,7 +181,7 @@ def test_a_database_on_a_full_disk_fails_the_run_in_one_line_and_moves_nothing(w
     ws.config.write_text(ws.config.read_text().replace(json.dumps(str(ws.db)), json.dumps(str(db))))
     source = write_file(ws.downloads / MOVIE_RELEASE / f"{MOVIE_RELEASE}.mkv", 4 * MIB)  # the library has room
     before = source.read_bytes()
-    with open(full_database_disk / "filler", "wb") as f:  # nothing left for the database to grow into
+    with open(full_database_disk / "filler", "wb", buffering=0) as f:  # nothing left for the database to grow into
         try:
             while True:
                 f.write(b"\0" * 65536)

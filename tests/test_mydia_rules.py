@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import mydia_schema
 from conftest import make_episode_release, make_movie_release, make_pack_release
 
 MYDIA_KEYS = {"imported_from_download_id", "imported_at", "source", "release_group", "download_client",
@@ -12,19 +13,11 @@ MYDIA_KEYS = {"imported_from_download_id", "imported_at", "source", "release_gro
 
 
 def _changeset_errors(ws, row) -> list[str]:
-    """MediaFile.changeset: relative_path and library_path_id required, exactly one parent, a movie
-    not in a series folder nor an episode in a movies folder, size and bitrate > 0."""
-    errors = []
-    if not row["relative_path"] or not row["library_path_id"]:
-        errors.append("relative_path and library_path_id are required")
-    if (row["media_item_id"] is None) == (row["episode_id"] is None):
-        errors.append("exactly one of media_item_id and episode_id")
-    [root] = ws.query("SELECT type FROM library_paths WHERE id = ?", (row["library_path_id"],))
-    if row["media_item_id"] and root["type"] == "series" or row["episode_id"] and root["type"] == "movies":
-        errors.append(f"a file of the wrong kind in a {root['type']} library")
-    errors += [f"{column} must be > 0" for column in ("size", "bitrate")
-               if row[column] is not None and row[column] <= 0]
-    return errors
+    conn = mydia_schema.connect(ws.db)
+    try:
+        return mydia_schema.changeset_errors(conn, row)
+    finally:
+        conn.close()
 
 
 def test_imported_rows_pass_mydias_changeset_and_mydias_queries_see_them(workspace):

@@ -164,18 +164,37 @@ def identify(
     if env.json_mode:
         ui.emit_json({"names": results})
         return
-    ui.table(None, ("name", "parsed as", "match", "reason or note"), (
-        (r["name"], _parse_summary(r["parse"]), _match_summary(r),
-         (r["reason"] or (f"note: {r['note']}" if r["note"] else "")) + _lookup_summary(r.get("lookup")))
-        for r in results
-    ))
+    ui.table(None, ("name", "parsed as", "match", "reason or note"), [
+        row for r in results for row in [
+            (r["name"], _parse_summary(r["parse"]), _match_summary(r),
+             (r["reason"] or (f"note: {r['note']}" if r["note"] else "")) + _lookup_summary(r.get("lookup"))),
+            *_archive_rows(r.get("archives", []))]
+    ])
+
+
+def _archive_rows(sets: list[dict]) -> list[tuple[str, str, str, str]]:
+    """An archive set as one item: its first volume, then what it holds (read from its headers)."""
+    rows = []
+    for s in sets:
+        volumes = f"{s['volumes']} volume{'s' if s['volumes'] > 1 else ''}"
+        rows.append((f"  {Path(s['first_volume']).name}", f"archive set ({s['format'].upper()}, {volumes})", "",
+                     s["problem"] or "extracted and imported by a real run"))
+        rows += [(f"    \u25b8 {m['name']}", m["kind"], _match_summary(m), m["reason"] or "") for m in s["members"]]
+    return rows
 
 
 def _identified(env, names: list[str], lookup: bool) -> list[dict]:
     from mydia_import.identify.names import identify_names
 
+    library, settings = env.library(), env.settings()
+
+    def archives(name: str, parser) -> list[dict] | None:
+        from mydia_import.archives import stage
+
+        return stage.describe(Path(name), settings, library, parser)
+
     if not lookup:
-        return identify_names(names, env.library())
+        return identify_names(names, library, archives=archives)
     from mydia_import.integrations.metadata import ProviderError
     from mydia_import.integrations.metadata.autoadd import Preview
     from mydia_import.integrations.metadata.providers import Providers
@@ -184,9 +203,9 @@ def _identified(env, names: list[str], lookup: bool) -> list[dict]:
         providers = Providers(env.settings())
     except ProviderError as error:  # an unreadable key file: the names without the lookup
         env.ui().warning(f"{error}; no lookup was made")
-        return identify_names(names, env.library())
+        return identify_names(names, library, archives=archives)
     try:
-        return identify_names(names, env.library(), lookup=Preview(providers))
+        return identify_names(names, library, lookup=Preview(providers), archives=archives)
     finally:
         providers.close()
 

@@ -97,6 +97,7 @@ class _Run:
     retiring: list[retire.Step] = field(default_factory=list)
     # The folders archive sets were extracted into: their files are moved, whatever the mode.
     extracted: list[Path] = field(default_factory=list)
+    labelled: Callable[[FileResult], FileResult] = lambda result: result  # names an extracted file's archive
     lines: list[tuple[FileResult, str | None]] = field(default_factory=list)  # job lines not yet written
 
 
@@ -139,6 +140,7 @@ def run(request: Request, settings, library, listener: ProgressListener | None =
                        dict(request.metadata))
         results = Results()  # filled as files finish, so an interruption still counts them
         unpacker = stage.Unpacker(library, settings, job_id, listener, request.reimport)
+        context.listener, context.labelled = stage.Labelling(listener, unpacker.labelled), unpacker.labelled
         finished = False
         try:
             items = _unpacked(items, unpacker, request, settings, library, parser, roots, context)
@@ -262,7 +264,7 @@ def _unpacked(items: list[PlannedFile | _Recalled], unpacker: stage.Unpacker, re
         if not (isinstance(p, PlannedFile) and stage.is_archive_row(p)):
             out.append(p)
             continue
-        rows, releases = unpacker.expand(p)
+        rows, releases = unpacker.expand(p, parser)
         out += rows
         if releases:
             context.extracted += releases
@@ -412,7 +414,7 @@ class _Execution:
     def _finished(self, result: FileResult) -> None:
         if result.status is Status.FAILED and result.kind is Kind.VIDEO:
             self.failed_videos[result.source] = result.reason or "failed"
-        self.results.append(result)
+        self.results.append(self.run.labelled(result))
 
 
 def _linkable(p: PlannedFile) -> bool:

@@ -20,7 +20,12 @@ from mydia_import.models import Identification, Release
 
 
 def identify_names(names: Sequence[str], library, parser: ReleaseParser | None = None,
-                   lookup: Callable[[Identification], dict | None] | None = None) -> list[dict]:
+                   lookup: Callable[[Identification], dict | None] | None = None,
+                   archives: Callable[[str, ReleaseParser], list[dict] | None] | None = None) -> list[dict]:
+    """`lookup(identification)`: what a provider lookup would add (identify --lookup), given as the
+    entry's `lookup`. `archives(name, parser)`: the archive sets a release folder of that name holds,
+    each with what it holds (archives/stage.py `describe`), given as the entry's `archives` when
+    there are any."""
     if parser is None:
         parser = FastParser(parser_for(library), library)
     split = [_split(name) for name in names]
@@ -43,6 +48,8 @@ def identify_names(names: Sequence[str], library, parser: ReleaseParser | None =
             "candidates": [] if match else [c.to_json() for c in ident.candidates],
             **({"lookup": lookup(ident)} if lookup is not None else {}),
         })
+        if archives is not None and (sets := archives(name, parser)):
+            results[-1]["archives"] = sets
     return results
 
 

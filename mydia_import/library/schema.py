@@ -412,9 +412,23 @@ IMPORT_EXTRACTIONS = Table(
              Index("import_extractions_state_index", ("state",))),
 )
 
+# Archive sets not extracted, and why (mydia_import/archives/stage.py): while the fingerprint
+# of its volumes is unchanged, a re-scan reports the reason without reading the set again.
+IMPORT_SKIPPED_ARCHIVES = Table(
+    "import_skipped_archives",
+    (
+        "first_volume TEXT PRIMARY KEY NOT NULL",  # the path of the set's first volume
+        "fingerprint TEXT NOT NULL",  # as import_extractions.fingerprint
+        "reason TEXT NOT NULL",
+        "members TEXT",  # JSON: the videos it holds, when the library wanted none of them
+        "skipped_at TEXT NOT NULL",
+    ),
+)
+
 TOOL_TABLES = (
     IMPORT_MIGRATIONS,
     IMPORT_EXTRACTIONS,
+    IMPORT_SKIPPED_ARCHIVES,
     IMPORT_PARSE_CACHE,
     IMPORT_SETTLED_RELEASES,
     IMPORT_TITLES,
