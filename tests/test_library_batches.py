@@ -21,9 +21,10 @@ def lib(tmp_path) -> Library:
     lib.close()
 
 
-def _journal(lib: Library, source: str, destination: str, state: str = DONE, finished: str | None = None) -> str:
-    job = lib.start_job("import", {}, "hardlink")
-    entry = lib.journal.begin(job, kind="video", operation="hardlink", source=Path(source),
+def _journal(lib: Library, source: str, destination: str, state: str = DONE, finished: str | None = None,
+             operation: str = "hardlink") -> str:
+    job = lib.start_job("import", {}, operation)
+    entry = lib.journal.begin(job, kind="video", operation=operation, source=Path(source),
                               source_identity=Identity(10, 1, 2), destination=Path(destination),
                               record={"root": {"id": "r", "path": "/tv", "type": "series"}})
     lib.journal.finish(entry, state, dest_identity=Identity(10, 1, 2))
@@ -117,10 +118,24 @@ def test_the_journal_lookups_of_every_run_use_an_index(lib):
         lib.journal.done_from_many([Path("/dl/1.mkv")])
         lib.journal.later_replacement(Path("/tv/1.mkv"), "2000")
         lib.journal.recycled_before("2100")
+        lib.journal.moved_videos_under(Path("/dl"))
     for sql, params in statements:
         plan = [r["detail"] for r in lib.db.rows(f"EXPLAIN QUERY PLAN {sql}", params or ())]
         assert not [s for s in plan if s.startswith("SCAN")], (sql, plan)
         assert not [s for s in plan if "state_index" in s], (sql, plan)
+
+
+def test_moved_videos_under_finds_moves_out_of_a_release_whatever_bytes_its_names_hold(lib):
+    _journal(lib, "/dl/Rel/a.mkv", "/tv/a.mkv", operation="move")
+    _journal(lib, "/dl/Rel/Sub/b\udcff.mkv", "/tv/b.mkv", operation="move")  # stored as bytes
+    _journal(lib, "/dl/Rel/c.mkv", "/tv/c.mkv")  # a hardlink: still in the downloads
+    _journal(lib, "/dl/Rel2/d.mkv", "/tv/d.mkv", operation="move")  # another release
+    _journal(lib, "/dl/Bad\udcfe/e.mkv", "/tv/e.mkv", operation="move")  # a release not UTF-8
+    _journal(lib, "/dl/Bad\udcfe2/f.mkv", "/tv/f.mkv", operation="move")
+    assert sorted(e.source for e in lib.journal.moved_videos_under(Path("/dl/Rel"))) == [
+        Path("/dl/Rel/Sub/b\udcff.mkv"), Path("/dl/Rel/a.mkv")]
+    assert [e.source for e in lib.journal.moved_videos_under(Path("/dl/Bad\udcfe"))] == [
+        Path("/dl/Bad\udcfe/e.mkv")]
 
 
 def test_recycled_before_still_finds_recycled_files_stored_as_bytes(lib):

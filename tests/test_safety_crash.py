@@ -54,9 +54,10 @@ def killed(ws: Workspace, point: str, *args: str) -> subprocess.CompletedProcess
     return result
 
 
-def assert_library_and_database_agree(ws: Workspace, movies: Path) -> None:
-    """Every library file is complete and recorded; every record has its file; nothing half done."""
-    files = {p for p in tree(movies) if not p.startswith(".mydia-recycle/")}
+def assert_library_and_database_agree(ws: Workspace, movies: Path, extras: tuple[str, ...] = ()) -> None:
+    """Every library file is complete and recorded; every record has its file; nothing half done.
+    `extras`: library files with no media_files row of their own."""
+    files = {p for p in tree(movies) if not p.startswith(".mydia-recycle/") and p not in extras}
     assert not [p for p in tree(movies) if p.endswith(".mydia-part")], tree(movies)
     rows = ws.query("SELECT relative_path, size FROM media_files")
     assert {r["relative_path"] for r in rows} == {p for p in files if p.endswith(".mkv")}
@@ -287,6 +288,16 @@ def test_a_batch_of_hardlinks_killed_at_any_point_is_completed_or_rolled_back_fi
 COMPANION_POINTS = ["transferred:1", "recorded:1", "journaled:2", "linked:2", "transferred:2", "recorded:2"]
 
 
+def rerun_moves(ws: Workspace, moves: dict[Path, tuple[str, str]]) -> None:
+    """A scan in move mode leaves each source (-> its library path, its digest) moved, in one piece."""
+    result = ws.process("scan", "--mode", "move")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    for source, (placed, expected) in moves.items():
+        assert digest(ws.movies / placed) == expected
+        assert not source.exists()
+
+
 @pytest.mark.parametrize("across", [False, True], ids=["one-filesystem", "across-filesystems"])
 @pytest.mark.parametrize("point", COMPANION_POINTS)
 def test_a_subtitle_left_behind_by_a_killed_move_follows_its_video_on_the_next_run(
@@ -299,17 +310,59 @@ def test_a_subtitle_left_behind_by_a_killed_move_follows_its_video_on_the_next_r
     video_digest, subtitle_digest = digest(video), digest(subtitle)
     killed(ws, point, str(video.parent), "--mode", "move")
 
-    result = ws.process("scan", "--mode", "move")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    assert digest(ws.movies / INCEPTION) == video_digest
-    assert digest(ws.movies / INCEPTION_SRT) == subtitle_digest
-    assert not video.exists() and not subtitle.exists()
+    rerun_moves(ws, {video: (INCEPTION, video_digest), subtitle: (INCEPTION_SRT, subtitle_digest)})
     assert_library_and_database_agree(ws, ws.movies)
     again = ws.process("scan", "--mode", "move")  # and nothing is imported twice
     assert again.returncode == 0, again.stderr
     imported = ws.query("SELECT source, count(*) AS n FROM import_transfers WHERE state = 'done' GROUP BY source")
     assert {Path(r["source"]).name: r["n"] for r in imported} == {video.name: 1, "English.srt": 1}
+
+
+# The .nfo, and an extra, of a video killed the same way. With only an .nfo left, discovery finds
+# nothing in the release at all: the next run still looks its videos up in the journal.
+LEFT_COMPANIONS = {
+    "nfo": ("nfo = true", f"{MOVIE_RELEASE}.nfo", "Inception (2010)/Inception (2010).nfo"),
+    "extra": ('extras = "import"', "Featurettes/Making Of.mkv", "Inception (2010)/Featurettes/Making Of.mkv"),
+}
+
+
+@pytest.mark.parametrize("companion", sorted(LEFT_COMPANIONS))
+@pytest.mark.parametrize("point", COMPANION_POINTS)
+def test_an_nfo_or_extra_left_behind_by_a_killed_move_follows_its_video_on_the_next_run(
+        workspace, point, companion):
+    ws = workspace
+    setting, name, placed = LEFT_COMPANIONS[companion]
+    ws.config.write_text(ws.config.read_text().replace("[import]\n", f"[import]\n{setting}\n", 1))
+    video = write_file(ws.downloads / MOVIE_RELEASE / f"{MOVIE_RELEASE}.mkv", 64 * 1024)
+    left = write_file(ws.downloads / MOVIE_RELEASE / name, 8 * 1024)
+    video_digest, left_digest = digest(video), digest(left)
+    killed(ws, point, str(video.parent), "--mode", "move")
+
+    rerun_moves(ws, {video: (INCEPTION, video_digest), left: (placed, left_digest)})
+    if point in ("transferred:1", "recorded:1", "journaled:2"):  # the next run moved the companion
+        assert not video.parent.exists()  # and the release folder it emptied went too
+    assert_library_and_database_agree(ws, ws.movies, extras=(placed,))
+    again = ws.process("scan", "--mode", "move")  # and nothing is imported twice
+    assert again.returncode == 0, again.stderr
+    imported = ws.query("SELECT source, count(*) AS n FROM import_transfers WHERE state = 'done' GROUP BY source")
+    assert {Path(r["source"]).name: r["n"] for r in imported} == {video.name: 1, left.name: 1}
+
+
+def test_an_nfo_left_in_a_release_whose_name_is_not_utf8_follows_its_moved_video(workspace):
+    ws = workspace
+    ws.config.write_text(ws.config.read_text().replace("[import]\n", "[import]\nnfo = true\n", 1))
+    release = ws.downloads / (MOVIE_RELEASE + "\udcff")  # the byte 0xff: not UTF-8
+    video = write_file(release / f"{MOVIE_RELEASE}.mkv", 64 * 1024)
+    nfo = write_file(release / f"{MOVIE_RELEASE}.nfo", 8 * 1024)
+    nfo_digest = digest(nfo)
+    killed(ws, "recorded:1", str(release), "--mode", "move")
+    assert not video.exists() and nfo.exists()
+
+    result = ws.process("scan", "--mode", "move")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert digest(ws.movies / "Inception (2010)/Inception (2010).nfo") == nfo_digest
+    assert not release.exists()
+    assert_library_and_database_agree(ws, ws.movies)
 
 
 @pytest.mark.parametrize("point", ["transferred", "recorded"])

@@ -120,10 +120,11 @@ def discover_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Conta
     return [c for release in iter_releases(downloads, sample_ratio=sample_ratio, skip=skip) for c in release]
 
 
-def iter_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container[Path] = ()
-                  ) -> Iterator[list[Candidate]]:
+def iter_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container[Path] = (),
+                  bare: list[Path] | None = None) -> Iterator[list[Candidate]]:
     """`discover_releases` a release at a time: a scan of a big downloads folder holds the
-    files of the releases it is deciding, not all of them."""
+    files of the releases it is deciding, not all of them. The release folders that hold no
+    video or subtitle (only an .nfo left by a killed move, say) are added to `bare`."""
     folder = Path(downloads)
     if not folder.exists():
         raise UsageError(f"no such folder: {folder}")
@@ -142,6 +143,8 @@ def iter_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container
             continue  # gone since the listing: the client moved or removed it
         if release:
             yield release
+        elif bare is not None and entry.is_dir(follow_symlinks=False):
+            bare.append(path)
 
 
 def release_entries(folder: Path) -> Iterator[tuple[Path, os.DirEntry[str] | OSError]]:

@@ -10,6 +10,7 @@ record. It ends `done` (in the same transaction as the media_files row),
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -161,15 +162,25 @@ class Journal:
         """The videos moved out of `folder` (a release folder) into the library: the latest
         `done` move of each source, oldest first. Their companions (subtitles, extras, .nfo)
         match against them when a run stopped between a video and its subtitle (plan/already_imported.py)."""
-        start = db_path(folder)
-        if not isinstance(start, str):
-            return []  # a name that is not UTF-8: stored as BLOB, out of a text range
         # A range on the source index instead of LIKE (which would need escaping and skips it):
-        # every text starting with "folder/" sorts between "folder/" and "folder0" ("0" follows "/").
-        base = start.rstrip("/")
-        rows = self._entries(
-            "WHERE source >= ? AND source < ? AND +state = ? AND +kind = 'video' AND +operation = 'move' "
-            "ORDER BY finished_at, rowid", [base + "/", base + "0", DONE])
+        # every path starting with "folder/" sorts between "folder/" and "folder0" ("0" follows
+        # "/"). A source that is not valid UTF-8 is stored as a BLOB of its bytes (pathtext.db_path),
+        # and BLOBs sort after all text: a second range, in bytes, finds those, whether the folder's
+        # own name or only a file's below it is not UTF-8.
+        ranges: list[tuple[str | bytes, str | bytes]] = []
+        with contextlib.suppress(UnicodeEncodeError):  # a surrogate no file name decodes to
+            raw = os.fsencode(folder).rstrip(b"/")
+            ranges.append((raw + b"/", raw + b"0"))
+        start = db_path(folder)
+        if isinstance(start, str):
+            base = start.rstrip("/")
+            ranges.insert(0, (base + "/", base + "0"))
+        rows = []
+        for low, high in ranges:
+            rows += self._entries(
+                "WHERE source >= ? AND source < ? AND +state = ? AND +kind = 'video' AND +operation = 'move' "
+                "ORDER BY finished_at, rowid", [low, high, DONE])
+        rows.sort(key=lambda e: e.finished_at or "")
         latest = {e.source: e for e in rows}
         return list(latest.values())
 

@@ -30,6 +30,11 @@ from mydia_import.pathtext import display
 REIMPORT_HINT = "--reimport imports it again"
 
 
+def companion_releases(companions: Iterable[Candidate]) -> set[Path]:
+    """The release folders of these subtitles and extras, for `moved_videos`."""
+    return {c.release for c in companions if c.skip_reason is None and c.release != c.path}
+
+
 def recall(c: Candidate, entry: Entry | None, existing: set[str], configured: dict[Path, LibraryRoot],
            library, remember: bool = True) -> PlannedFile | None:
     """What a journal row (`entry`, the latest done transfer of this source) says of a candidate:
@@ -75,16 +80,15 @@ def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> str:
     return f"{done}; {since}; not imported again ({REIMPORT_HINT})"
 
 
-def moved_videos(companions: Iterable[Candidate], library, configured: dict[Path, LibraryRoot]
-                 ) -> list[PlannedFile]:
-    """The videos of the companions' releases that an earlier run already moved into the library
+def moved_videos(releases: Iterable[Path], library, configured: dict[Path, LibraryRoot]) -> list[PlannedFile]:
+    """The videos of these release folders that an earlier run already moved into the library
     (`--mode move`): gone from the downloads, so discovery cannot find them, but their subtitles,
     extras and .nfo still match against them. A run killed (or failed) between a video and its
     subtitle leaves the subtitle in the release; without this, every later run would skip it
     ("no video of this release matches this subtitle"). Each is ALREADY_IMPORTED, for the
     companions only: it is never reported or executed."""
     found = []
-    for release in sorted({c.release for c in companions if c.skip_reason is None and c.release != c.path}):
+    for release in sorted(set(releases)):
         for entry in library.journal.moved_videos_under(release):
             if entry.record is None or os.path.lexists(entry.source):
                 continue  # still in the downloads: discovery finds it itself

@@ -79,7 +79,8 @@ def _planned_batches(paths, request: Request, settings, library, parser, roots, 
                      ) -> Iterator[list[PlannedFile]]:
     checked: set[LibraryRoot] = set()
     min_age = _min_age(request, settings)
-    for candidates in _candidate_batches(paths, request.scan, settings.sample_ratio, skip):
+    bare: list[Path] = []  # release folders with no video or subtitle
+    for candidates in _candidate_batches(paths, request.scan, settings.sample_ratio, skip, bare=bare):
         if request.only is not None:
             candidates = [c for c in candidates if c.path in request.only]
             if not candidates:
@@ -89,6 +90,29 @@ def _planned_batches(paths, request: Request, settings, library, parser, roots, 
         planned = _plan(fresh, known, request, settings, library, parser, roots, checked)
         order = {c.path: i for i, c in enumerate(candidates)}
         yield sorted(planned, key=lambda p: order.get(p.candidate.path, len(order)))
+    if bare and settings.nfo:
+        left = _left_nfos(bare, request, library, roots, checked)
+        if left:
+            yield left
+
+
+def _left_nfos(bare: Sequence[Path], request: Request, library, roots, checked: set[LibraryRoot]
+               ) -> list[PlannedFile]:
+    """The .nfo files of release folders whose videos an earlier (killed or failed) move took into
+    the library: discovery finds nothing in such a folder, but the journal knows its videos."""
+    from mydia_import.plan import companions
+    from mydia_import.plan import videos as plan
+
+    moved = already_imported.moved_videos(bare, library, {r.path: r for r in roots.values() if r is not None})
+    if not moved:
+        return []
+    planned = companions.plan_nfos(moved, request.mode, request.conflict)
+    if request.only is not None:
+        planned = [p for p in planned if p.candidate.path in request.only]
+    for root in {p.root for p in planned if p.root is not None and p.status is Status.PLANNED} - checked:
+        plan.check_root(root)
+        checked.add(root)
+    return planned
 
 
 def _min_age(request: Request, settings) -> float:
@@ -98,9 +122,10 @@ def _min_age(request: Request, settings) -> float:
 
 
 def _candidate_batches(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path],
-                       size: int | None = None) -> Iterator[list[Candidate]]:
+                       size: int | None = None, bare: list[Path] | None = None) -> Iterator[list[Candidate]]:
     """The candidates of the download paths, whole releases at a time, about `size` (BATCH)
-    files a batch; each file once (a file named twice is one file)."""
+    files a batch; each file once (a file named twice is one file). The release folders in
+    which discovery found nothing are added to `bare`."""
     size = BATCH if size is None else size
     if scan:
         for path in paths:
@@ -110,7 +135,7 @@ def _candidate_batches(paths: Sequence[Path], scan: bool, sample_ratio: float, s
     # distinct entries, its walk follows no folder link): then the files seen are kept.
     seen: set[str] | None = set() if _overlapping(paths) else None
     batch: list[Candidate] = []
-    for release in _releases(paths, scan, sample_ratio, skip):
+    for release in _releases(paths, scan, sample_ratio, skip, bare):
         if seen is not None:
             release = [c for c in release if str(c.path) not in seen]
             seen.update(str(c.path) for c in release)
@@ -127,13 +152,16 @@ def _overlapping(paths: Sequence[Path]) -> bool:
                for i, a in enumerate(paths) for b in paths[i + 1:])
 
 
-def _releases(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path]
-              ) -> Iterator[list[Candidate]]:
+def _releases(paths: Sequence[Path], scan: bool, sample_ratio: float, skip: Container[Path],
+              bare: list[Path] | None = None) -> Iterator[list[Candidate]]:
     for path in paths:
         if scan:
-            yield from walk.iter_releases(path, sample_ratio=sample_ratio, skip=skip)
+            yield from walk.iter_releases(path, sample_ratio=sample_ratio, skip=skip, bare=bare)
         else:
-            yield walk.discover(path, sample_ratio=sample_ratio)
+            release = walk.discover(path, sample_ratio=sample_ratio)
+            if not release and bare is not None and path.is_dir():
+                bare.append(path)
+            yield release
 
 
 def _known(candidates: Sequence[Candidate], library, roots, remember: bool = True) -> dict[Path, PlannedFile]:
@@ -177,8 +205,8 @@ def _plan(candidates, known, request: Request, settings, library, parser, roots,
     planned += [p for p in known.values() if p.candidate.kind is Kind.VIDEO]
     # Videos an earlier (killed or failed) run moved into the library: their companions follow
     # them still; they are matched against, never reported.
-    moved = already_imported.moved_videos([*extras, *subtitles], library,
-                                 {r.path: r for r in roots.values() if r is not None})
+    moved = already_imported.moved_videos(already_imported.companion_releases([*extras, *subtitles]), library,
+                                          {r.path: r for r in roots.values() if r is not None})
     planned += companions.plan_extras(extras, planned + moved, request.mode, request.conflict,
                                       settings.extras == "import")
     planned += [p for p in known.values() if p.candidate.kind is Kind.EXTRA]
