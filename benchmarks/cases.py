@@ -356,6 +356,46 @@ def run_startup(work: Path, variant: str) -> dict:
     return {"seconds": seconds}
 
 
+# --- 9. re-scan as a process ------------------------------------------------------------------------
+
+
+RESCAN_SIZES = (3_000, 10_000)
+
+
+def setup_rescans(work: Path, scale: int) -> dict:
+    """Downloads folders of 3,000 and 10,000 files (scaled down by --quick), each with its own
+    library, imported once and scanned once more (the scan that settles what it finds)."""
+    info = {}
+    for size in RESCAN_SIZES:
+        files = size * scale // RESCAN_SIZES[-1]
+        folder = work / str(size)
+        folder.mkdir()
+        setup_rescan(folder, files)
+        from mydia_import.execute import importer
+        from mydia_import.library import Library
+
+        with Library.open(folder / "library.db") as library:
+            importer.run(request([folder / "downloads"]), settings_of(folder / "config.toml"), library)
+        info[str(size)] = files
+    return info
+
+
+def run_rescans(work: Path, variant: str) -> dict:
+    """`mydia-import --json scan DIR` of an unchanged downloads folder, as a process."""
+    folder = work / variant
+    script = Path(sys.executable).parent / "mydia-import"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "mydia_import"]
+    command += ["--json", "scan", str(folder / "downloads")]
+    env = {**os.environ, "MYDIA_IMPORT_CONFIG": str(folder / "config.toml")}
+    start = time.perf_counter()
+    process = subprocess.run(command, capture_output=True, env=env, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    if process.returncode not in (0, 4):
+        raise RuntimeError(f"{command}: {process.returncode} {process.stderr.decode()[-500:]}")
+    files = [line for line in process.stdout.splitlines() if b'"source"' in line]
+    return {"seconds": seconds, "files": len(files)}
+
+
 # --- 6. memory -----------------------------------------------------------------------------------
 
 

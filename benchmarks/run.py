@@ -62,6 +62,8 @@ CASES = [
     Case("memory", "6. memory of a scan", cases.setup_memory, (100_000, 20_000), ("dry-run",), runs=1),
     Case("process", "8. identify as a process", cases.setup_process, (2_000, 2_000), ("guessit", "cold", "warm"),
          measure=cases.run_process, runs=5),
+    Case("rescans", "9. re-scan as a process", cases.setup_rescans, (10_000, 2_000),
+         tuple(str(n) for n in cases.RESCAN_SIZES), measure=cases.run_rescans, runs=5),
     Case("scale", "7. library scale", cases.setup_scale, (50_000, 10_000), ("small", "big")),
 ]
 
@@ -206,6 +208,14 @@ def _rows(case: Case) -> list[tuple[str, str, str, str]]:
             ("the same, second run (warm parse cache)", f"{warm:.2f} s ({plain / warm:.2f}×)", "≥ 20× guessit",
              _met(plain / warm >= 20)),
         ]
+    if case.name == "rescans":
+        rows = []
+        for variant, target in zip(case.variants, (0.3, 0.6), strict=True):
+            seconds = _median(case, variant)
+            files = case.results[variant][0]["files"]
+            rows.append((f"`mydia-import --json scan DIR`, {info[variant]:,} unchanged files ({files:,} reported), "
+                         "start-up included", f"{seconds:.2f} s", f"≤ {target} s", _met(seconds <= target)))
+        return rows
     if case.name == "startup":
         version = _median(case, "version")
         hook = _median(case, "hook")

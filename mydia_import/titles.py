@@ -26,6 +26,8 @@ _LIGATURES = str.maketrans({"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø"
 
 def fold(text: str) -> str:
     """Lower case, accents removed, compatibility characters unified."""
+    if text.isascii():  # most names: nothing to decompose, translate or remove
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return stripped.casefold()
@@ -68,6 +70,7 @@ _AKA = re.compile(r"\s*\(?\s*\b(?:aka|a\s?\.?\s?k\s?\.?\s?a)\b\.?\s+", re.IGNORE
 _STAMP = re.compile(r"^\d{6}\s+")  # "221208 Show": a recording date before the title
 _PIECES = re.compile(r"\s*(?:[/|·★]|\s_\s|[\[\]【】（）])\s*")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9 '!?:.,&-]*[A-Za-z0-9!?]")
+_SEASON_ZERO = re.compile(r"(?i)\bS0(\d)$")  # "Show S02"
 
 
 def title_variants(title: str, country: str | None = None, year: int | None = None,
@@ -83,15 +86,15 @@ def title_variants(title: str, country: str | None = None, year: int | None = No
     if _AKA.search(title):
         pieces += [p.strip(" -_.~～！!") for p in _AKA.split(title.rstrip(")"))]
     pieces += [p.strip(" -_.~～") for p in _PIECES.split(title)]
-    if re.search(r"[^\x00-\x7f]", title):
+    if not title.isascii():
         pieces += [run.strip() for run in _LATIN_RUN.findall(title)]
     if _STAMP.match(title):
         pieces.append(_STAMP.sub("", title))
     texts: list[tuple[str, bool, bool]] = []
     for piece in dict.fromkeys(p for p in pieces if p):
         texts.append((piece, False, False))
-        if re.search(r"(?i)\bS0\d$", piece):  # "Show S02" as the library's "Show S2"
-            texts.append((re.sub(r"(?i)\bS0(\d)$", r"S\1", piece), False, False))
+        if _SEASON_ZERO.search(piece):  # "Show S02" as the library's "Show S2"
+            texts.append((_SEASON_ZERO.sub(r"S\1", piece), False, False))
         if country and not piece.upper().endswith(country.upper()):
             texts.append((f"{piece} {country}", False, False))
         if year is not None:

@@ -5,16 +5,20 @@ from __future__ import annotations
 import csv
 import dataclasses
 import importlib.util
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
+from mydia_import.config import load_settings
+from mydia_import.execute import importer
 from mydia_import.identify import fast
 from mydia_import.identify.fast import FastParser
 from mydia_import.identify.names import identify_names
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
+from mydia_import.models import Report
 
 _ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path("/work/shared/corpus")
@@ -79,6 +83,35 @@ def test_identify_gives_the_same_answers_with_and_without_the_fast_path(world):
         quick = FastParser(ReleaseParser(workers=0), library)
         assert identify_names(names, library, quick) == slow
         assert sum(1 for name in names if quick._fast(name.rsplit("/", 1)[-1])) > len(names) / 3
+
+
+def _scan(ws, parser=None) -> Report:
+    settings = load_settings(ws.config, env={})
+    request = importer.Request((ws.downloads,), settings.mode, settings.conflict, scan=True, dry_run=True,
+                               command="scan", min_age=0)
+    with Library.open(ws.db) as library:
+        return importer.run(request, settings, library, parser=parser)
+
+
+def _decisions(report: Report) -> list[tuple]:
+    return sorted((str(f.source), f.status, str(f.destination), f.reason, f.note, f.match) for f in report.files)
+
+
+def test_a_scan_decides_the_same_with_and_without_the_fast_path(bare_workspace, world, monkeypatch):
+    ws = bare_workspace
+    library_json = ws.root / "library.json"
+    library_json.write_text(json.dumps(world.library_json()), encoding="utf-8")
+    ws.ok("library", "load", str(library_json))
+    world.build_tree(ws.downloads, 400)
+    read_fast: list[str] = []
+    confirmed = fast.confirmed
+    monkeypatch.setattr(fast, "confirmed", lambda n, c: (r := confirmed(n, c)) and (read_fast.append(n) or r))
+
+    quick = _scan(ws)  # the parser the importer builds: the fast path first
+    slow = _scan(ws, ReleaseParser(workers=0))  # guessit for every name
+
+    assert _decisions(quick) == _decisions(slow)
+    assert len(read_fast) > len(quick.files) / 4
 
 
 @pytest.mark.parametrize("name", [

@@ -114,3 +114,19 @@ def test_a_name_that_is_not_utf8_is_parsed_but_not_cached(tmp_path):
         library.parse_cache().flush()
     with Library.open(tmp_path / "library.db") as library:
         assert library.db.value("SELECT count(*) FROM import_parse_cache") == 0
+
+
+def test_a_batch_of_names_is_read_from_the_cache_in_one_query(tmp_path):
+    names = [f"Show.S01E{n:02d}.720p.HDTV.x264-GRP.mkv" for n in range(1, 30)]
+    db = tmp_path / "library.db"
+    with Library.open(db) as library:
+        parsed = Counting(library.parse_cache()).parse_many(names)
+    with Library.open(db) as library:
+        cache = library.parse_cache()
+        queries: list[str] = []
+        again = Counting(cache)
+        with library.db.tracer(lambda sql, params: queries.append(sql)):
+            found = again.parse_many([*names, "Other.S01E01.mkv"])
+        assert found[:-1] == parsed
+    assert again.asked == ["Other.S01E01.mkv"]
+    assert sum("FROM import_parse_cache" in q for q in queries) == 1

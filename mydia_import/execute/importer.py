@@ -25,6 +25,7 @@ from mydia_import.archives import stage
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.execute import faults, locking, permissions, recovery, recycle, retire, tidy
 from mydia_import.execute.transfer import Placed, place, temp_name
+from mydia_import.identify.fast import FastParser
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.integrations.metadata import autoadd, autorefresh
 from mydia_import.library import provenance, retention, vocabulary
@@ -102,9 +103,11 @@ class _Run:
 
 
 def run(request: Request, settings, library, listener: ProgressListener | None = None,
-        parser: ReleaseParser | None = None) -> Report:
+        parser: ReleaseParser | FastParser | None = None) -> Report:
     listener = listener or SilentListener()
-    parser = parser or ReleaseParser(cache=library.parse_cache(writable=not request.dry_run))
+    # The names of the common shapes whose title the library holds are read without guessit
+    # (identify/fast.py); every other name goes to guessit, its parse cache and its pool.
+    parser = parser or FastParser(ReleaseParser(cache=library.parse_cache(writable=not request.dry_run)), library)
     roots = _configured_roots(settings, library)
     if not any(roots.values()):
         raise ConfigError(

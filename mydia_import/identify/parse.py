@@ -113,10 +113,10 @@ class ReleaseParser:
         names = list(names)
         found: dict[str, Release] = {}
         missing: list[str] = []
-        for name in dict.fromkeys(names):
-            release = self._memory.pop((name, type_hint), None)
-            if release is None and self.cache is not None:
-                release = self.cache.get(name, type_hint)
+        distinct = list(dict.fromkeys(names))
+        cached = self._cached((n for n in distinct if (n, type_hint) not in self._memory), type_hint)
+        for name in distinct:
+            release = self._memory.pop((name, type_hint), None) or cached.get(name)
             if release is None:
                 missing.append(name)
             else:
@@ -132,6 +132,15 @@ class ReleaseParser:
             if self.cache is not None:
                 self.cache.put(name, type_hint, release)
         return [found[name] for name in names]
+
+    def _cached(self, names: Iterable[str], type_hint: str | None) -> dict[str, Release]:
+        """The cache's Releases of `names`: in one query where the cache can (get_many)."""
+        if self.cache is None:
+            return {}
+        get_many = getattr(self.cache, "get_many", None)
+        if get_many is not None:
+            return get_many(list(names), type_hint)
+        return {n: r for n in names if (r := self.cache.get(n, type_hint)) is not None}
 
     def _remember(self, key: tuple[str, str | None], release: Release) -> None:
         self._memory[key] = release

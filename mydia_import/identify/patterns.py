@@ -163,11 +163,16 @@ def title_text(raw: str) -> str | None:
         parts = [p for p in re.split(r"[\[\]【】]", raw) if p.strip(" ._-")]
         text = " / ".join(parts[1:])
     text = _LEADING_STAMP.sub("", text)
-    text = re.sub(r"(?<=\S) _ (?=\S)", " / ", text)  # "Native _ English": two titles
-    text = re.sub(r"[._]", " ", text)
-    text = re.sub(r"[\s\-–:;,(\[/|]+$", "", text).strip(" -_.")
-    text = re.sub(r"(?i)\s+(?:s\d{1,4})?(?:ep?|episode)\s?\d{1,4}$", "", text)  # "Show E76 2024 08 08"
+    text = _TWO_TITLES.sub(" / ", text)  # "Native _ English": two titles
+    text = text.replace(".", " ").replace("_", " ")
+    text = _TRAILING_PUNCTUATION.sub("", text).strip(" -_.")
+    text = _TRAILING_EPISODE.sub("", text)  # "Show E76 2024 08 08"
     return text or None
+
+
+_TWO_TITLES = re.compile(r"(?<=\S) _ (?=\S)")
+_TRAILING_PUNCTUATION = re.compile(r"[\s\-–:;,(\[/|]+$")
+_TRAILING_EPISODE = re.compile(r"(?i)\s+(?:s\d{1,4})?(?:ep?|episode)\s?\d{1,4}$")
 
 
 def split_year(title: str) -> tuple[str, int | None]:
