@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
 from mydia_import.execute import recovery
 from mydia_import.library.journal import Entry, Identity
 from mydia_import.models import Candidate, Kind, LibraryRoot, PlannedFile, Status
@@ -57,7 +58,7 @@ def recall(c: Candidate, entry: Entry | None, existing: set[str], configured: di
         return None
     # Nothing anybody expects now: a scan that finds only such files has nothing to do.
     return PlannedFile(replace(c, expected=False), Status.SKIPPED, release=recovery.release_of(record),
-                       match=recovery.match_of(record), reason=_why(entry, now, in_place, library))
+                       match=recovery.match_of(record), why=rules.handled_before(_why(entry, now, in_place, library)))
 
 
 def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> str:
