@@ -258,6 +258,7 @@ def test_an_already_imported_file_that_a_better_one_retires_is_reported_replaced
     assert result[1] == new
     assert (result[0].status, result[0].reason) == (Status.SKIPPED, f"replaced in this run by {BETTER}.mkv, "
                                                                     "a better release")
+    assert result[0].code is Code.REPLACED_IN_RUN
 
 
 def test_two_files_already_in_the_library_for_one_movie_are_left_alone():
