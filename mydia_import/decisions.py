@@ -123,8 +123,10 @@ def still_being_written(why: str, min_age: float) -> Decision:
                                         f"{min_age:g} s ([import] min_age), so a later scan imports it")
 
 
-def link_outside(message: str) -> Decision:
-    return Decision(Code.LINK_OUTSIDE, message)
+def link_outside(target: str, downloads: str) -> Decision:
+    return Decision(Code.LINK_OUTSIDE, f"a symlink to {target}, outside the download folder {downloads}; links out "
+                                       "of the downloads are never followed (nothing outside the download and "
+                                       "library folders is touched)")
 
 
 def empty() -> Decision:
@@ -195,19 +197,60 @@ def year_mismatch(names: str, year: int | None) -> Decision:
     return Decision(Code.YEAR_MISMATCH, f"the library has {names} but the name says {year}")
 
 
-def missing_episode(message: str) -> Decision:
-    """The show is known, the episode (or the episode of that date) is not."""
-    return Decision(Code.MISSING_EPISODE, message)
+# The show is known, the episode (or the episode of that date) is not.
+
+def missing_episodes(show: str, missing: str) -> Decision:
+    return Decision(Code.MISSING_EPISODE,
+                    f"{show} has no {missing} in the library; add the episode(s) or load the show's episodes")
 
 
-def no_episode(message: str) -> Decision:
-    """The name cannot be placed on one episode of a known show."""
-    return Decision(Code.NO_EPISODE, message)
+def no_episode_on(show: str, date: object) -> Decision:
+    return Decision(Code.MISSING_EPISODE, f"{show} has no episode that aired on {date} in the library")
 
 
-def season_pack(message: str) -> Decision:
-    """A name that covers a season or several, or a season's extras: never one episode."""
-    return Decision(Code.SEASON_PACK, message)
+def several_episodes_on(show: str, count: int, date: object) -> Decision:
+    return Decision(Code.MISSING_EPISODE, f"{show} has {count} episodes on {date}; cannot tell which")
+
+
+# The name cannot be placed on one episode of a known show.
+
+def show_without_episode(show: str) -> Decision:
+    return Decision(Code.NO_EPISODE, f"'{show}' is a show in the library, but the name has no season and "
+                                     "episode (like S01E02) to place it")
+
+
+def unnumbered_special(how: str, show: str) -> Decision:
+    return Decision(Code.NO_EPISODE, f"the name numbers a special ({how}) that {show} has no number for; "
+                                     "import it by hand")
+
+
+def season_unknown(seasons: str, show: str) -> Decision:
+    return Decision(Code.NO_EPISODE, f"the name gives an episode number but no season, and its folder holds "
+                                     f"seasons {seasons} of {show}; cannot tell which: rename it with its season "
+                                     "(S02E05)")
+
+
+# A name that covers a season or several, or a season's extras: never one episode.
+
+def whole_season(season: str, show: str) -> Decision:
+    return Decision(Code.SEASON_PACK, f"the name gives{season} but no episode number for {show}; a file is never "
+                                      "mapped to a whole season: rename it with its episode (S01E02) or import it "
+                                      "by hand")
+
+
+def season_extras(what: str) -> Decision:
+    return Decision(Code.SEASON_PACK, f"the name says it holds a season's {what}, not an episode; "
+                                      "extras and subtitle packs are not matched to episodes")
+
+
+def multi_season_pack(first: int, last: int) -> Decision:
+    return Decision(Code.SEASON_PACK, f"the name covers seasons {first}-{last} (a multi-season pack); "
+                                      "each file must give its own episode number (S01E02)")
+
+
+def season_pack(season: int | None) -> Decision:
+    return Decision(Code.SEASON_PACK, f"the name covers every episode of season {season} (a season pack); "
+                                      "each file must give its own episode number (S01E02)")
 
 
 def no_match() -> Decision:
@@ -222,7 +265,13 @@ def no_library_folder(kind: str) -> Decision:
                                             "in the config (or run `mydia-import init`)")
 
 
+def imported_before(done: str, since: str) -> Decision:
+    """A download this library imported (done: when, by which job, where), whose file has since gone (since)."""
+    return Decision(Code.HANDLED_BEFORE, f"{done}; {since}; not imported again (--reimport imports it again)")
+
+
 def handled_before(message: str) -> Decision:
+    """A download handled before in another way (an archive set extracted before): its words are the caller's."""
     return Decision(Code.HANDLED_BEFORE, message)
 
 
@@ -256,9 +305,11 @@ def run_stopped(at: object) -> Decision:
     return Decision(Code.RUN_STOPPED, f"not imported: the run stopped at the conflict at {at} (--conflict fail)")
 
 
-def collision(winner: str, what: str) -> Decision:
-    """Two files of one run aimed at one destination (what: how), or at one movie or episode."""
-    return Decision(Code.COLLISION, f"{winner} from this run {what} and is preferred (already there, better "
+def collision(winner: str, destination: str | None) -> Decision:
+    """Two files of one run aimed at one destination (its name), or at one movie or episode (None)."""
+    how = (f"goes to the same destination ({destination})" if destination is not None
+           else "is a better copy of the same movie or episode")
+    return Decision(Code.COLLISION, f"{winner} from this run {how} and is preferred (already there, better "
                                     "quality or larger); only one can be imported")
 
 

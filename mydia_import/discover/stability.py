@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.models import Candidate
 from mydia_import.pathtext import display
 
@@ -36,7 +37,7 @@ def check(candidates: Sequence[Candidate], roots: Sequence[Path], *, min_age: fl
 def _checked(c: Candidate, roots: list[tuple[Path, str]], min_age: float, now: float) -> Candidate:
     escape = _escapes(c.path, roots)
     if escape is not None:
-        return replace(c, why=rules.link_outside(escape))
+        return replace(c, why=escape)
     if min_age <= 0:
         return c
     try:
@@ -53,7 +54,7 @@ def _checked(c: Candidate, roots: list[tuple[Path, str]], min_age: float, now: f
     return replace(c, expected=False, why=rules.still_being_written(why, min_age))
 
 
-def _escapes(path: Path, roots: list[tuple[Path, str]]) -> str | None:
+def _escapes(path: Path, roots: list[tuple[Path, str]]) -> Decision | None:
     """Why a file is refused because it is a link out of its download path, or None."""
     root = next(((given, real) for given, real in roots if path == given or path.is_relative_to(given)), None)
     if root is None:
@@ -62,5 +63,4 @@ def _escapes(path: Path, roots: list[tuple[Path, str]]) -> str | None:
     target = os.path.realpath(path)
     if target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
         return None
-    return (f"a symlink to {display(target)}, outside the download folder {display(given)}; links out of the "
-            "downloads are never followed (nothing outside the download and library folders is touched)")
+    return rules.link_outside(display(target), display(given))

@@ -268,14 +268,11 @@ def _fits(hits: list[_Hit], catalog: Catalog) -> tuple[list[_Fit], dict[_Hit, De
             fits.append(_Fit(hit, ()))
             continue
         if hit.reading.special:
-            misses[hit] = rules.no_episode(f"the name numbers a special ({hit.reading.how}) that "
-                                           f"{hit.item.label()} has no number for; import it by hand")
+            misses[hit] = rules.unnumbered_special(hit.reading.how, hit.item.label())
             continue
         if hit.release.season is None and len(hit.reading.seasons) > 1 and not hit.release.absolute:
             seasons = f"{hit.reading.seasons[0]}-{hit.reading.seasons[-1]}"
-            misses[hit] = rules.no_episode(
-                f"the name gives an episode number but no season, and its folder holds seasons "
-                f"{seasons} of {hit.item.label()}; cannot tell which: rename it with its season (S02E05)")
+            misses[hit] = rules.season_unknown(seasons, hit.item.label())
             continue
         episodes, why = episodes_of(hit.item, hit.release, catalog)
         if episodes:
@@ -292,17 +289,12 @@ def episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[lis
         if len(episodes) == 1:
             return episodes, None
         if episodes:
-            return [], rules.missing_episode(
-                f"{show.label()} has {len(episodes)} episodes on {release.air_date}; cannot tell which")
-        return [], rules.missing_episode(
-            f"{show.label()} has no episode that aired on {release.air_date} in the library")
+            return [], rules.several_episodes_on(show.label(), len(episodes), release.air_date)
+        return [], rules.no_episode_on(show.label(), release.air_date)
     numbers = release.episodes or release.absolute
     if not numbers:
         season = f" S{release.season:02d}" if release.season is not None else ""
-        return [], rules.season_pack(
-            f"the name gives{season} but no episode number for {show.label()}; a file is never "
-            "mapped to a whole season: rename it with its episode (S01E02) or import it by hand"
-        )
+        return [], rules.whole_season(season, show.label())
     if release.season is None or (release.absolute and not release.episodes):
         # Anime-style "Show - 105": absolute numbers first (a season beside them is only a hint:
         # "Show (Season 2) - 33"), then season 1 (mini-series, "Part 2").
@@ -318,8 +310,7 @@ def episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[lis
         return episodes, None
     have = {e.episode for e in episodes}
     missing = ", ".join(f"S{season:02d}E{n:02d}" for n in numbers if n not in have)
-    return [], rules.missing_episode(
-        f"{show.label()} has no {missing} in the library; add the episode(s) or load the show's episodes")
+    return [], rules.missing_episodes(show.label(), missing)
 
 
 # --- the choice -----------------------------------------------------------------------------
@@ -358,7 +349,7 @@ def _refused(evidence: Evidence, hits: list[_Hit]) -> Identification:
     hits = plain or hits
     items = _top_items(hits)
     release = min(hits, key=lambda h: h.rank()).release if hits else evidence.release
-    return Identification(release, None, None, tuple(items), why=rules.season_pack(evidence.refusal or ""))
+    return Identification(release, None, None, tuple(items), why=evidence.refusal)
 
 
 def _top_items(hits: list[_Hit]) -> list[MediaRef]:
@@ -392,9 +383,8 @@ def _unmatched(evidence: Evidence, hits: list[_Hit], misses: dict[_Hit, Decision
             continue
         shows = lookups.items(normalize_title(reading.release.title), MediaType.TV_SHOW)
         if shows:
-            return Identification(reading.release, None, None, tuple(shows), why=rules.no_episode(
-                f"'{shows[0].label()}' is a show in the library, but the name has no season and "
-                "episode (like S01E02) to place it"))
+            return Identification(reading.release, None, None, tuple(shows),
+                                  why=rules.show_without_episode(shows[0].label()))
     kind = "show" if titled.numbered else "movie"
     return Identification(titled.release, None, why=_not_in_library(kind, titled.release))
 

@@ -119,21 +119,21 @@ class Claims:
         replaced = status is Status.ALREADY_IMPORTED
         holder = self._holders[destination][-1]
         if holder != source:
-            return self._reason(destination, holder, replaced,
-                                f"goes to the same destination ({os.path.basename(destination)})")
+            return self._reason(destination, holder, replaced, os.path.basename(destination))
         if replaced and destination in self._retired:
-            return self._reason(destination, self._retired[destination], replaced, "")
+            return self._reason(destination, self._retired[destination], replaced, None)
         winner = self._beaten.get(source)
         if winner is not None:
-            return self._reason(winner, winner, replaced, "is a better copy of the same movie or episode")
+            return self._reason(winner, winner, replaced, None)
         return None
 
-    def _reason(self, claim: str, holder: str, replaced: bool, what: str) -> Decision:
+    def _reason(self, claim: str, holder: str, replaced: bool, at: str | None) -> Decision:
+        """at: the name of the destination both files aim at; None when they share a movie or episode."""
         why = self._reasons.get((claim, replaced))
         if why is None:  # one text for all the files that lost this claim
             name = os.path.basename(holder)
             why = self._reasons[(claim, replaced)] = (
-                rules.replaced_in_run(name) if replaced else rules.collision(name, what))
+                rules.replaced_in_run(name) if replaced else rules.collision(name, at))
         return why
 
 
