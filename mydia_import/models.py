@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import overload
+
+from mydia_import.decisions import Code, Decision, decision
 
 
 class Kind(StrEnum):
@@ -80,7 +82,8 @@ class Candidate:
     `release` is the folder (or file) the download client produced: the top
     entry under the scanned downloads folder, or the path given to `import`.
     `skip_reason` is set when discovery already knows the file must not be
-    imported (a sample, an incomplete file); it is still reported. `expected`
+    imported (a sample, an incomplete file), `skip_code` names its rule; it is still
+    reported. `why=` a Decision sets both. `expected`
     is False for files nobody expects in the library now (samples, extras,
     unfinished downloads): skipping them alone is "nothing to do", not a failure.
     """
@@ -94,6 +97,18 @@ class Candidate:
     # For an extra: the Plex/Jellyfin extras folder it belongs in ("Featurettes", "Trailers",
     # ...), or "nfo" for a release's .nfo file.
     extra: str | None = None
+    skip_code: Code | None = None
+    why: InitVar[Decision | None] = None
+
+    def __post_init__(self, why: Decision | None) -> None:
+        if why is not None:
+            object.__setattr__(self, "skip_reason", why.message)
+            object.__setattr__(self, "skip_code", why.code)
+
+    @property
+    def skip(self) -> Decision | None:
+        """Why discovery refused the file, as its rule's Decision."""
+        return decision(self.skip_code, self.skip_reason)
 
     @property
     def folders(self) -> tuple[str, ...]:
@@ -187,8 +202,26 @@ class Match:
         return f"{self.item.label()} {codes}"
 
 
+class _Decided:
+    """A value with a reason and its rule's code (decisions.py): `why=` a Decision sets both."""
+
+    __slots__ = ()
+    reason: str | None
+    code: Code | None
+
+    def __post_init__(self, why: Decision | None) -> None:
+        if why is not None:
+            object.__setattr__(self, "reason", why.message)
+            object.__setattr__(self, "code", why.code)
+
+    @property
+    def decision(self) -> Decision | None:
+        """The reason as its rule's Decision (None without a reason, or one stored without a code)."""
+        return decision(self.code, self.reason)
+
+
 @dataclass(frozen=True, slots=True)
-class Identification:
+class Identification(_Decided):
     """The outcome of parse + match for one file: a match, or the reason for none."""
 
     release: Release | None
@@ -204,6 +237,8 @@ class Identification:
     sample: bool = False
     # The name's title names no library item: the kind of item it would be ([metadata] add_unknown).
     unknown: MediaType | None = None
+    code: Code | None = None  # the rule of `reason` (decisions.py); `why=` a Decision sets both
+    why: InitVar[Decision | None] = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +251,7 @@ class LibraryRoot:
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedFile:
+class PlannedFile(_Decided):
     """One file's decision: where it goes, how, and why (or why not)."""
 
     candidate: Candidate
@@ -235,6 +270,8 @@ class PlannedFile:
     # to the recycle folder once it is recorded (plan/rivals.py).
     retires: tuple[Path, ...] = ()
     rival: Path | None = None  # the library video in the way of a file skipped for it
+    code: Code | None = None  # the rule of `reason` (decisions.py); `why=` a Decision sets both
+    why: InitVar[Decision | None] = None
 
     def result(self) -> FileResult:
         """What this decision reports before anything is done (a dry run, a file left alone)."""
@@ -243,12 +280,12 @@ class PlannedFile:
             action=self.action if self.status is Status.PLANNED else Action.NONE,
             destination=self.destination if self.status is not Status.SKIPPED else None,
             reason=self.reason, match=self.match, size=self.candidate.size, expected=self.candidate.expected,
-            note=self.note,
+            note=self.note, code=self.code,
         )
 
 
 @dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(_Decided):
     """What happened to one file in a run (or would happen, in a dry run)."""
 
     source: Path
@@ -263,6 +300,8 @@ class FileResult:
     expected: bool = True  # see Candidate.expected
     note: str | None = None  # e.g. the file's and its folder's numbers disagree (not in the JSON)
     origin: tuple[str, str] | None = None  # extracted from an archive: (its first volume, the member's name)
+    code: Code | None = None  # the rule of `reason` (decisions.py); `why=` a Decision sets both
+    why: InitVar[Decision | None] = None
 
     def to_json(self) -> dict:
         archive = {"archive": {"volume": self.origin[0], "member": self.origin[1]}} if self.origin else {}
@@ -273,6 +312,7 @@ class FileResult:
             "action": str(self.action),
             "status": str(self.status),
             "reason": self.reason,
+            "code": None if self.code is None else str(self.code),
             "media_item": self.match.item.to_json() if self.match else None,
             "episodes": [e.to_json() for e in self.match.episodes] if self.match else [],
             **archive,
@@ -331,7 +371,7 @@ class Results(Sequence[FileResult]):
 def _row(r: FileResult) -> tuple:
     """A FileResult's fields in their order, its paths as text."""
     return (str(r.source), r.kind, r.status, r.action, None if r.destination is None else str(r.destination),
-            r.reason, r.match, r.media_file_id, r.size, r.expected, r.note, r.origin)
+            r.reason, r.match, r.media_file_id, r.size, r.expected, r.note, r.origin, r.code)
 
 
 def _from_row(row: tuple) -> FileResult:

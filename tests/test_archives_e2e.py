@@ -106,11 +106,13 @@ def test_a_rescan_of_an_extracted_set_does_not_extract_it_again(workspace):
     rows = [f for f in report["files"] if f["source"].endswith(".rar")]
     assert [r["status"] for r in rows] == ["already-imported"], report
     assert "not extracted again" not in rows[0]["reason"] and "extracted on" in rows[0]["reason"]
+    assert rows[0]["code"] == "archive"
     assert leftovers(workspace) == []
     (workspace.movies / INCEPTION).unlink()
     report = workspace.json("scan")
     rows = [f for f in report["files"] if f["source"].endswith(".rar")]
     assert "not extracted again (--reimport" in rows[0]["reason"]
+    assert rows[0]["code"] == "handled-before"
     assert workspace.movie_files() == {INCEPTION_SRT}
 
 
@@ -130,6 +132,7 @@ def test_a_set_missing_a_volume_is_skipped_naming_it(workspace):
     row = skipped_set(workspace)
     assert row["status"] == "skipped"
     assert f"volume {MOVIE_RELEASE.lower()}.part2.rar is missing" in row["reason"]
+    assert row["code"] == "archive"
 
 
 @needs_unar

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.decisions import Code, Decision
 from mydia_import.models import (
     Action,
     Candidate,
@@ -129,8 +130,8 @@ def test_overruled_says_why_a_companion_result_is_not_imported_after_all():
     claims.add([loser, sub])
     claims.add([winner])
 
-    assert claims.overruled(sub.candidate.path, Status.PLANNED, SUB_DEST) == (
-        f"its video {WORSE}.mkv is not imported ({collision(winner)})")
+    assert claims.overruled(sub.candidate.path, Status.PLANNED, SUB_DEST) == Decision(
+        Code.VIDEO_NOT_IMPORTED, f"its video {WORSE}.mkv is not imported ({collision(winner)})")
     assert claims.overruled(winner.candidate.path, Status.PLANNED, DEST) is None
     # A file already decided otherwise (skipped, failed) is not overruled.
     assert claims.overruled(sub.candidate.path, Status.SKIPPED, None) is None
@@ -257,6 +258,7 @@ def test_an_already_imported_file_that_a_better_one_retires_is_reported_replaced
     assert result[1] == new
     assert (result[0].status, result[0].reason) == (Status.SKIPPED, f"replaced in this run by {BETTER}.mkv, "
                                                                     "a better release")
+    assert result[0].code is Code.REPLACED_IN_RUN
 
 
 def test_two_files_already_in_the_library_for_one_movie_are_left_alone():

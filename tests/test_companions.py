@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.models import (
     Action,
@@ -146,6 +147,7 @@ def test_a_subtitle_no_video_claims_is_skipped_with_a_reason(fs, parser):
     [result] = plan([sub], videos, parser)
     assert (result.status, result.destination, result.reason) == (
         Status.SKIPPED, None, "no video of this release matches this subtitle")
+    assert result.code is Code.NO_VIDEO_FOR_COMPANION
 
 
 def test_a_video_of_another_release_is_never_the_subtitles_video(fs, parser):
@@ -169,6 +171,7 @@ def test_a_subtitle_whose_video_failed_is_skipped(fs, parser):
     [result] = plan([subtitle(MOVIE_RELEASE / "English.srt")], [video], parser)
     assert result.status is Status.SKIPPED
     assert result.reason.endswith("is not imported (conflict)")
+    assert result.code is Code.VIDEO_NOT_IMPORTED
 
 
 def test_a_subtitle_of_an_already_imported_video_is_still_planned(fs, parser):

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from pyfakefs import helpers
 
+from mydia_import.decisions import Code
 from mydia_import.discover import walk as discover_module
 from mydia_import.discover.walk import discover, discover_releases, format_size, iter_releases
 from mydia_import.errors import UsageError
@@ -161,6 +162,7 @@ def test_missing_path_is_a_usage_error(fs):
 def test_sample_by_name(fs, name):
     [candidate] = discover(make(fs, dl() / "R", {name: 700 * MB}))
     assert candidate.skip_reason == "looks like a sample: its name says sample"
+    assert candidate.skip_code is Code.SAMPLE and candidate.skip.permanent
 
 
 @pytest.mark.parametrize("name", [
@@ -196,6 +198,7 @@ def test_sample_by_size_gives_the_evidence(fs):
         "clip.mkv": "looks like a sample: 14 MB, 2% of the release's main file "
                     "Movie.2010.mkv (700 MB)",
     }
+    assert {c.path.name: c.skip_code for c in discover(release)} == {"Movie.2010.mkv": None, "clip.mkv": Code.SAMPLE}
 
 
 def test_sample_by_size_of_a_tiny_file_says_under_one_percent(fs):
@@ -265,6 +268,7 @@ def test_extras_are_reported_as_extras(fs, path, evidence):
     assert found[path].skip_reason == (
         f"an extra ({evidence}), not the main video; "
         'set [import] extras = "import" to put extras in the library\'s extras folders')
+    assert found[path].skip_code is Code.EXTRA
     assert found["Movie.mkv"].skip_reason is None
 
 
@@ -302,6 +306,7 @@ def test_incomplete_videos_are_reported_as_not_complete_yet(fs, name, suffix):
     assert candidate.skip_reason == (
         f"the download is not complete yet ({suffix} file); "
         "it will be imported when the client finishes it")
+    assert candidate.skip_code is Code.INCOMPLETE and not candidate.skip.permanent
 
 
 @pytest.mark.parametrize("name", ["Movie.nfo.!qB", "poster.jpg.part", "Movie.tmp", "x.crdownload",
@@ -319,12 +324,14 @@ def test_an_unfinished_sample_is_reported_as_a_sample(fs):
 def test_an_empty_video_is_skipped(fs):
     [candidate] = discover(make(fs, dl() / "M", {"Movie.mkv": 0}))
     assert candidate.skip_reason == "the file is empty (0 bytes)"
+    assert candidate.skip_code is Code.EMPTY
 
 
 @pytest.mark.parametrize("path", ["VIDEO_TS/VTS_01_1.VOB", "BDMV/STREAM/00001.m2ts"])
 def test_files_of_a_disc_structure_are_skipped(fs, path):
     [candidate] = discover(make(fs, dl() / "Movie.DVD", {path: 1_000 * MB}))
     assert candidate.skip_reason.startswith(f"part of a disc folder ({path.split('/')[0]})")
+    assert candidate.skip_code is Code.DISC
 
 
 # --- archives ------------------------------------------------------------------------------
@@ -347,6 +354,7 @@ def test_archive_only_release_gives_one_candidate_for_the_first_part(fs):
     assert candidate.kind is Kind.VIDEO
     assert candidate.size == 49 * MB
     assert candidate.skip_reason == rar_reason("movie.rar")
+    assert candidate.skip_code is Code.ARCHIVES_ONLY
 
 
 @pytest.mark.parametrize("files, first, tool", [
@@ -402,6 +410,7 @@ def test_an_unreadable_folder_is_reported_not_silently_left_out(fs):
 
     assert names(found) == ["S01/Show.S01E01.mkv", "S02"]
     assert found[1].skip_reason.startswith("cannot list this folder: permission denied")
+    assert found[1].skip_code is Code.UNREADABLE
 
 
 # --- downloads folder ----------------------------------------------------------------------

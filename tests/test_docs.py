@@ -13,6 +13,7 @@ import typer
 
 from mydia_import.cli import app
 from mydia_import.config import KEYS
+from mydia_import.decisions import Code
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 COMMANDS_PAGE = DOCS / "reference" / "commands.md"
@@ -205,3 +206,24 @@ def test_the_complete_config_file_in_the_docs_gives_each_default(key):
     value = _complete_file().get((key.section, key.name))
     assert value is not None, f"[{key.section}] {key.name} is commented out but has a default"
     assert tomllib.loads(f"v = {value}")["v"] == _plain(key.default)
+
+
+DECISIONS_PAGE = DOCS / "reference" / "decisions.md"
+
+
+def _documented_codes() -> dict[str, str]:
+    """code -> its 'permanent' cell, from the table of the Codes section of decisions.md."""
+    section = DECISIONS_PAGE.read_text(encoding="utf-8").split("\n## Codes\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([a-z-]+)` \|.*\| (yes|no) \|$", section, re.MULTILINE)
+    return dict(rows)
+
+
+@pytest.mark.parametrize("code", list(Code), ids=str)
+def test_every_decision_code_is_documented_with_its_permanence(code) -> None:
+    documented = _documented_codes()
+    assert str(code) in documented, f"docs/reference/decisions.md#codes lacks `{code}`"
+    assert documented[str(code)] == ("yes" if code.permanent else "no")
+
+
+def test_the_decisions_page_documents_no_code_that_does_not_exist() -> None:
+    assert set(_documented_codes()) <= {str(c) for c in Code}

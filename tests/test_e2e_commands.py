@@ -286,7 +286,7 @@ def test_identify_json_shape_for_a_match_and_a_miss(workspace):
     hit, miss = document["names"]
     for entry in (hit, miss):
         # The contract's keys, plus the tool's own (note, candidates; edition, country).
-        assert set(entry) == {"name", "parse", "media_item", "episodes", "reason", "note", "candidates"}
+        assert set(entry) == {"name", "parse", "media_item", "episodes", "reason", "code", "note", "candidates"}
         assert set(entry["parse"]) == {"type", "title", "year", "season", "episodes", "air_date", "absolute",
                                        "part", "release_group", "resolution", "edition", "country"}
     assert hit["name"] == "Breaking.Bad.S01E02.720p.HDTV.x264-CTU"

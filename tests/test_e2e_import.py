@@ -36,8 +36,9 @@ from conftest import (
 from typer.testing import CliRunner
 
 from mydia_import.cli import app
+from mydia_import.decisions import Code
 
-FILE_KEYS = {"source", "destination", "kind", "action", "status", "reason", "media_item", "episodes"}
+FILE_KEYS = {"source", "destination", "kind", "action", "status", "reason", "code", "media_item", "episodes"}
 SUMMARY_KEYS = {"imported", "planned", "already_imported", "skipped", "failed"}
 
 
@@ -414,10 +415,12 @@ def test_json_output_has_exactly_the_contract_shape(workspace):
                 assert set(e) == {"season", "episode"}
         if f["status"] == "skipped":
             assert f["reason"] and f["destination"] is None and f["action"] == "none"
+            assert f["code"] in {str(c) for c in Code}, f  # every reason has its rule's code
         if f["status"] == "imported":
-            assert f["reason"] is None and Path(f["destination"]).is_absolute()
+            assert f["reason"] is None and f["code"] is None and Path(f["destination"]).is_absolute()
     unknown = by_source(document)[str(ws.downloads / "Unknown.Film.2019.1080p.BluRay-GRP.mkv")]
     assert unknown["media_item"] is None and "no movie called" in unknown["reason"]
+    assert unknown["code"] == "unknown-title"
     office = by_source(document)[
         str(ws.downloads / PACK_RELEASE / "The.Office.US.S02E02.720p.WEB-DL.DD5.1.H.264-NTb.mkv")]
     assert office["media_item"]["title"] == "The Office" and office["media_item"]["year"] == 2005

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.identify.match import identify_name
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
@@ -196,26 +197,26 @@ MATCHES = [
 
 MISSES = [
     # never a wrong item where the right one is ambiguous
-    ("The.Office.S01E01.720p.mkv", "ambiguous"),
-    ("Doctor.Who.S01E01.mkv", "ambiguous"),
-    ("Dune.1080p.BluRay.mkv", "ambiguous"),
+    ("The.Office.S01E01.720p.mkv", "ambiguous", Code.AMBIGUOUS),
+    ("Doctor.Who.S01E01.mkv", "ambiguous", Code.AMBIGUOUS),
+    ("Dune.1080p.BluRay.mkv", "ambiguous", Code.AMBIGUOUS),
     # a whole season is never mapped to a file
-    ("Breaking.Bad.S01.1080p.WEB-DL.mkv", "a file is never mapped to a whole season"),
-    (("Breaking.Bad.S01.1080p.WEB-DL-GRP", "abc123.mkv"), "a file is never mapped to a whole season"),
-    (("Breaking.Bad.S01-S02.1080p", "E04.mkv"), "holds seasons 1-2"),
-    ("Breaking.Bad.S01-S02.1080p.BluRay.mkv", "multi-season pack"),
-    ("Breaking.Bad.S02.EXTRAS.DVDRip.mkv", "extras"),
-    ("Breaking.Bad.S02.SUBPACK.DVDRip.mkv", "not an episode"),
+    ("Breaking.Bad.S01.1080p.WEB-DL.mkv", "a file is never mapped to a whole season", Code.SEASON_PACK),
+    (("Breaking.Bad.S01.1080p.WEB-DL-GRP", "abc123.mkv"), "a file is never mapped to a whole season", Code.SEASON_PACK),
+    (("Breaking.Bad.S01-S02.1080p", "E04.mkv"), "holds seasons 1-2", Code.NO_EPISODE),
+    ("Breaking.Bad.S01-S02.1080p.BluRay.mkv", "multi-season pack", Code.SEASON_PACK),
+    ("Breaking.Bad.S02.EXTRAS.DVDRip.mkv", "extras", Code.SEASON_PACK),
+    ("Breaking.Bad.S02.SUBPACK.DVDRip.mkv", "not an episode", Code.SEASON_PACK),
     # numbers the library does not have
-    ("Breaking.Bad.S03E01.720p.mkv", "has no S03E01"),
-    ("The.Daily.Show.2024.01.20.mkv", "no episode that aired on 2024-01-20"),
-    ("[SubsPlease] Sousou no Frieren - 12.5 (1080p).mkv", "special"),
+    ("Breaking.Bad.S03E01.720p.mkv", "has no S03E01", Code.MISSING_EPISODE),
+    ("The.Daily.Show.2024.01.20.mkv", "no episode that aired on 2024-01-20", Code.MISSING_EPISODE),
+    ("[SubsPlease] Sousou no Frieren - 12.5 (1080p).mkv", "special", Code.NO_EPISODE),
     # years and titles that do not fit
-    ("Inception.2014.1080p.mkv", "the library has 'Inception (2010)' but the name says 2014"),
-    ("Interstellar.2014.1080p.mkv", "no movie called 'Interstellar (2014)'"),
-    ("Better.Call.Saul.S01E01.mkv", "no show called 'Better Call Saul'"),
-    ("Breaking.Bad.1080p.BluRay.mkv", "is a show in the library"),
-    ("1080p.BluRay.x264.mkv", "the name gives no title"),
+    ("Inception.2014.1080p.mkv", "the library has 'Inception (2010)' but the name says 2014", Code.YEAR_MISMATCH),
+    ("Interstellar.2014.1080p.mkv", "no movie called 'Interstellar (2014)'", Code.UNKNOWN_TITLE),
+    ("Better.Call.Saul.S01E01.mkv", "no show called 'Better Call Saul'", Code.UNKNOWN_TITLE),
+    ("Breaking.Bad.1080p.BluRay.mkv", "is a show in the library", Code.NO_EPISODE),
+    ("1080p.BluRay.x264.mkv", "the name gives no title", Code.NO_TITLE),
 ]
 
 
@@ -231,11 +232,12 @@ def test_a_name_is_identified_as_the_right_item_and_episodes(library, parser, na
     assert label(ident) == expected
 
 
-@pytest.mark.parametrize("name, reason", MISSES, ids=[str(m[0])[:70] for m in MISSES])
-def test_a_name_that_cannot_be_placed_surely_is_left_unmatched_with_its_reason(library, parser, name, reason):
+@pytest.mark.parametrize("name, reason, code", MISSES, ids=[str(m[0])[:70] for m in MISSES])
+def test_a_name_that_cannot_be_placed_surely_is_left_unmatched_with_its_reason(library, parser, name, reason, code):
     ident = _ask(library, parser, name)
     assert ident.match is None, label(ident)
     assert reason in ident.reason
+    assert ident.code is code
 
 
 @pytest.mark.parametrize("name, title, year, season, episodes", [

@@ -14,7 +14,7 @@ from mydia_import.library import Library
 from mydia_import.models import Release
 
 # The contract's keys, and the tool's own additions (note, candidates; edition, country).
-NAME_KEYS = {"name", "parse", "media_item", "episodes", "reason", "note", "candidates"}
+NAME_KEYS = {"name", "parse", "media_item", "episodes", "reason", "code", "note", "candidates"}
 PARSE_KEYS = {"type", "title", "year", "season", "episodes", "air_date", "absolute", "part",
               "release_group", "resolution", "edition", "country"}
 MEDIA_ITEM_KEYS = {"id", "type", "title", "year"}
@@ -58,6 +58,7 @@ def test_a_matched_episode_is_the_contract_document(library, parser):
                        "title": "Breaking Bad", "year": 2008},
         "episodes": [{"season": 1, "episode": 2}],
         "reason": None,
+        "code": None,
         "note": None,
         "candidates": [],
     }
@@ -74,6 +75,7 @@ def test_a_matched_movie_is_the_contract_document(library, parser):
                        "year": 2010},
         "episodes": [],
         "reason": None,
+        "code": None,
         "note": None,
         "candidates": [],
     }
@@ -85,6 +87,7 @@ def test_an_unmatched_name_has_no_item_no_episodes_and_a_reason(library, parser)
     assert (result["media_item"], result["episodes"]) == (None, [])
     assert result["reason"] == ("ambiguous: 'Dune (1984)' and 'Dune (2021)' both fit; "
                                 "add the year to the name or an alias to one of them")
+    assert result["code"] == "ambiguous"
     assert result["parse"]["title"] == "Dune"
     assert [(c["title"], c["year"]) for c in result["candidates"]] == [("Dune", 1984), ("Dune", 2021)]
 
@@ -92,6 +95,7 @@ def test_an_unmatched_name_has_no_item_no_episodes_and_a_reason(library, parser)
 def test_a_name_without_a_title_still_shows_its_parse(library, parser):
     [result] = identify_names(["1080p.mkv"], library, parser)
     assert result["reason"] == "the name gives no title to look up"
+    assert result["code"] == "no-title"
     assert result["parse"]["resolution"] == "1080p"
     assert result["parse"]["title"] is None
 
@@ -138,6 +142,7 @@ def test_the_same_file_name_without_its_folder_is_unmatched(library, parser):
     [result] = identify_names(["E04.mkv"], library, parser)
     assert result["media_item"] is None
     assert result["reason"] == "the name gives no title to look up"
+    assert result["code"] == "no-title"
 
 
 def test_one_result_per_name_in_the_order_given(library, parser):

@@ -109,6 +109,7 @@ def test_eio_flushing_the_copy_leaves_no_file_at_its_final_name(workspace, movie
     [video] = [f for f in document["files"] if f["kind"] == "video"]
     assert video["status"] == "failed"
     assert "input/output error flushing the copy to the disk (fsync)" in video["reason"]
+    assert video["code"] == "transfer-failed"
     assert str(source) in video["reason"]
     assert_nothing_lost(ws, source, before)
 
@@ -137,6 +138,7 @@ def test_eio_flushing_the_folder_after_the_name_still_records_the_complete_file(
     document = json.loads(ws.cli("--json", "import", str(source.parent), "--mode", "copy").stdout)
     [video] = [f for f in document["files"] if f["kind"] == "video"]
     assert video["status"] == "imported" and "flushing the folder" in video["reason"]
+    assert video["code"] == "imported-with-problems"
     assert (ws.movies / INCEPTION).read_bytes() == before == source.read_bytes()
     assert ws.count("media_files") == 1
 
@@ -154,6 +156,7 @@ def test_the_database_failing_to_record_a_file_takes_the_copy_back(workspace, mo
     assert result.exit_code == 4, result.stdout
     line = one_line_about(result, source.name, str(ws.db), "the import was undone")
     assert "could not record" in line
+    assert ws.query("SELECT code FROM import_job_files WHERE kind = 'video'") == [{"code": "record-failed"}]
     assert_nothing_lost(ws, source, before)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.library import Library
 from mydia_import.models import Match, MediaType
 
@@ -128,10 +129,29 @@ def test_tables_of_an_earlier_version_are_rebuilt_without_references_keeping_the
         for table, found in rows.items():
             assert lib.db.rows(f"SELECT * FROM {table} ORDER BY 1, 2") == found
             assert lib.db.execute(f"PRAGMA foreign_key_list({table})").fetchall() == []
-        assert [r["version"] for r in lib.db.rows("SELECT version FROM import_migrations ORDER BY 1")] == [1, 2]
+        assert [r["version"] for r in lib.db.rows("SELECT version FROM import_migrations ORDER BY 1")] == [1, 2, 3]
     conn = _connect(path)
     _rebuild(conn, "media_files")
     assert _counts(conn)["import_file_episodes"] == 2
+
+
+def test_job_lines_of_an_earlier_version_get_the_code_column_and_retry_finds_their_subtitles(tmp_path):
+    path = tmp_path / "library.db"
+    Library.open(path).close()
+    conn = _connect(path)
+    conn.execute("INSERT INTO import_jobs (id, command, started_at, status) "
+                 "VALUES ('j', 'scan', '2026-01-01', 'partial')")
+    conn.execute("ALTER TABLE import_job_files DROP COLUMN code")  # as versions before codes created it
+    for n, (status, reason) in enumerate([("skipped", "its video was not imported: disk full"),
+                                          ("skipped", "looks like a sample: its name says sample"),
+                                          ("failed", "disk full")]):
+        conn.execute("INSERT INTO import_job_files (id, job_id, source, kind, action, status, reason, recorded_at) "
+                     "VALUES (?, 'j', ?, 'subtitle', 'none', ?, ?, '2026-01-01T00:00:00')",
+                     [f"f{n}", f"/downloads/{n}", status, reason])
+    conn.execute("DELETE FROM import_migrations WHERE version = 3")
+    conn.close()
+    with Library.open(path) as lib:
+        assert [f.code for f in lib.job_files("j")] == [Code.VIDEO_FAILED, None, None]
 
 
 OLD_METADATA = {"source": "/downloads/Heat.1995.1080p.BluRay.x264.DTS-GRP/heat.mkv",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.identify.match import identify_file, identify_name
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.library import Library
@@ -39,7 +40,13 @@ def matched(ident) -> tuple:
 def unmatched(ident) -> str:
     assert ident.match is None, ident.match
     assert ident.reason
+    assert ident.code is not None, f"no code for {ident.reason!r}"  # every reason comes from a rule
     return ident.reason
+
+
+def code(ident) -> Code:
+    unmatched(ident)
+    return ident.code
 
 
 # --- movies --------------------------------------------------------------------------------
@@ -68,6 +75,7 @@ def test_two_movies_of_one_title_and_a_name_without_year_are_ambiguous_and_both_
     library.add_movie("Dune", 2021)
     reason = unmatched(identify(library, parser, "Dune.1080p.BluRay.mkv"))
     assert reason.startswith("ambiguous:")
+    assert code(identify(library, parser, "Dune.1080p.BluRay.mkv")) is Code.AMBIGUOUS
     assert "'Dune (1984)'" in reason and "'Dune (2021)'" in reason
 
 
@@ -95,6 +103,7 @@ def test_a_year_that_contradicts_the_only_candidate_is_unmatched_and_the_reason_
     library.add_movie("Parasite", 2019)
     reason = unmatched(identify(library, parser, "Parasite.2017.1080p.mkv"))
     assert reason == "the library has 'Parasite (2019)' but the name says 2017"
+    assert code(identify(library, parser, "Parasite.2017.1080p.mkv")) is Code.YEAR_MISMATCH
 
 
 def test_an_item_without_a_year_takes_a_name_with_any_year(library, parser):
@@ -128,6 +137,7 @@ def test_a_movie_not_in_the_library_says_how_to_add_it(library, parser):
 def test_a_show_not_in_the_library_says_how_to_add_it(library, parser):
     reason = unmatched(identify(library, parser, "Unknown.Show.S01E01.mkv"))
     assert "no show called 'Unknown Show'" in reason
+    assert code(identify(library, parser, "Unknown.Show.S01E01.mkv")) is Code.UNKNOWN_TITLE
     assert '`mydia-import library add show "Unknown Show"`' in reason
 
 
@@ -135,6 +145,7 @@ def test_a_show_title_given_for_a_movie_looking_name_is_unmatched_with_a_reason(
     library.add_show("Breaking Bad", 2008, seasons={1: 7})
     reason = unmatched(identify(library, parser, "Breaking.Bad.1080p.BluRay.mkv"))
     assert reason.startswith("'Breaking Bad (2008)' is a show in the library, but the name has no season")
+    assert code(identify(library, parser, "Breaking.Bad.1080p.BluRay.mkv")) is Code.NO_EPISODE
     assert "S01E02" in reason
 
 
@@ -151,6 +162,7 @@ def test_a_movie_and_a_show_of_one_title_are_told_apart_by_the_episode_marker(li
 def test_a_name_without_a_title_is_unmatched_with_a_reason(library, parser, name):
     library.add_movie("Inception", 2010)
     assert unmatched(identify(library, parser, name)) == "the name gives no title to look up"
+    assert code(identify(library, parser, name)) is Code.NO_TITLE
 
 
 def test_a_movie_name_guessit_calls_an_episode_without_numbers_still_matches_the_movie(library, parser):
@@ -193,6 +205,7 @@ def test_a_multi_episode_file_with_one_episode_missing_is_unmatched_and_names_it
 def test_a_missing_episode_is_unmatched_with_a_reason(library, parser):
     library.add_show("Breaking Bad", 2008, seasons={1: 7})
     reason = unmatched(identify(library, parser, "Breaking.Bad.S02E01.mkv"))
+    assert code(identify(library, parser, "Breaking.Bad.S02E01.mkv")) is Code.MISSING_EPISODE
     assert reason == ("Breaking Bad (2008) has no S02E01 in the library; "
                       "add the episode(s) or load the show's episodes")
 

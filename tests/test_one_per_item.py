@@ -46,6 +46,7 @@ def test_another_container_of_a_movie_already_there_is_a_conflict_by_default(wor
     assert f["status"] == "skipped"
     assert f["reason"] == ("Inception (2010) already has a video in the library: Inception (2010).mkv "
                            "(1080p BluRay); keep it, or import with --conflict upgrade, replace or keep-both")
+    assert f["code"] == "rival-video"
     assert videos(ws) == ["Inception (2010).mkv"] and rows(ws) == [INCEPTION]
 
 
@@ -163,6 +164,7 @@ def test_upgrade_until_stops_upgrading_at_the_cutoff(workspace):
     document = ws.json("import", str(movie(ws, "Inception.2010.2160p.BluRay.x265-B", "mp4").parent),
                        "--conflict", "upgrade", code=4)
     assert "meets the upgrade cutoff 1080p BluRay ([import] upgrade_until)" in document["files"][0]["reason"]
+    assert document["files"][0]["code"] == "cutoff-met"
     proper = movie(ws, "Inception.2010.PROPER.1080p.BluRay.x264-C")
     assert ws.json("import", str(proper.parent), "--conflict", "upgrade")["files"][0]["status"] == "imported"
 
@@ -256,6 +258,7 @@ def test_a_single_episode_never_replaces_a_double_that_holds_another_episode(wor
     document = ws.json("import", str(single), "--conflict", "upgrade", code=4)
     reason = document["files"][0]["reason"]
     assert "replacing it would leave S01E01 without a video" in reason
+    assert document["files"][0]["code"] == "would-orphan-episode"
     assert season_folder(ws) == ["Breaking Bad (2008) - S01E01-E02 - Pilot + Cat's in the Bag....mkv"]
 
 
@@ -282,6 +285,7 @@ def test_a_library_file_the_user_deleted_is_not_brought_back_by_later_scans(work
         assert f["reason"].startswith("imported on 20") and f"by job {job[:8]}" in f["reason"]
         assert "the library file has since been removed; not imported again (--reimport imports it again)" \
             in f["reason"]
+        assert f["code"] == "handled-before"
         assert not (ws.movies / INCEPTION).exists()
     ws.json("import", str(source.parent), "--reimport")
     assert (ws.movies / INCEPTION).read_bytes() == source.read_bytes()
@@ -392,5 +396,6 @@ def test_a_library_folders_quality_profile_keeps_a_quality_outside_it_from_repla
                        "--conflict", "upgrade", code=4)
     assert "2160p BluRay is not one of the qualities of quality profile 'HD-720p' (720p)" in \
         document["files"][0]["reason"]
+    assert document["files"][0]["code"] == "not-in-profile"
     better = movie(ws, "Inception.2010.720p.BluRay.x264-C")
     assert ws.json("import", str(better.parent), "--conflict", "upgrade")["files"][0]["status"] == "imported"

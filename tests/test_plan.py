@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.errors import MydiaImportError
 from mydia_import.library import Library, StoredFile
 from mydia_import.models import (
@@ -208,6 +209,7 @@ def test_conflict_skip_skips_with_a_reason_naming_the_file_there(fs, source):
     assert (result.status, result.action, result.replaces) == (Status.SKIPPED, Action.NONE, None)
     assert result.reason == (f"{DEST} already holds a different file (1.4 GB); keep it, "
                              "or import with --conflict replace, upgrade or keep-both")
+    assert result.code is Code.DESTINATION_TAKEN and result.decision.permanent
 
 
 def test_conflict_replace_plans_the_file_and_names_what_it_replaces(fs, source):
@@ -244,6 +246,7 @@ def test_conflict_fail_fails_the_file_with_a_reason(fs, source):
     result = decide(source, ConflictPolicy.FAIL)
     assert (result.status, result.action) == (Status.FAILED, Action.NONE)
     assert result.reason == f"{DEST} already holds a different file (3 bytes) and --conflict is fail"
+    assert result.code is Code.CONFLICT_FAIL
 
 
 def test_a_dangling_symlink_at_the_destination_is_a_conflict_too(fs, source):
@@ -262,6 +265,7 @@ def test_conflict_upgrade_without_a_record_skips_as_unknown_quality(fs, source):
     assert result.reason == (f"{DEST} already holds a different file (3 bytes): of unknown quality (nothing in "
                              "its record or name says it); use --conflict replace to replace it anyway "
                              "(--conflict upgrade)")
+    assert result.code is Code.UNKNOWN_QUALITY
 
 
 def test_conflict_upgrade_with_a_record_without_quality_skips_as_unknown_quality(fs, source):
@@ -291,6 +295,7 @@ def test_conflict_upgrade_skips_a_release_that_is_not_better(fs, source, old, wo
     assert (result.status, result.action, result.replaces) == (Status.SKIPPED, Action.NONE, None)
     assert result.reason == (f"{DEST} already holds a different file (3 bytes): 1080p BluRay is not better "
                              f"than {words} already there (--conflict upgrade)")
+    assert result.code is Code.NOT_AN_UPGRADE
 
 
 def test_conflict_upgrade_of_the_same_quality_keeps_the_larger_file(fs, source):
@@ -365,6 +370,7 @@ def test_conflict_fail_stops_every_planned_file_of_the_run(fs, source):
         ("C.mkv", Status.ALREADY_IMPORTED, Action.NONE, None),
         ("D.mkv", Status.SKIPPED, Action.NONE, why),
     ]
+    assert [p.code for p in result] == [Code.RUN_STOPPED, Code.CONFLICT_FAIL, None, None, Code.RUN_STOPPED]
 
 
 def test_a_failure_that_is_not_a_conflict_does_not_stop_the_run():
@@ -384,6 +390,7 @@ def test_the_second_of_two_files_aimed_at_one_destination_is_skipped_and_names_t
     assert result[1].reason == ("Inception.2010.720p.mkv from this run goes to the same destination "
                                 "(Inception (2010).mkv) and is preferred (already there, better quality or "
                                 "larger); only one can be imported")
+    assert result[1].code is Code.COLLISION
 
 
 def test_of_two_files_aimed_at_one_destination_the_better_release_wins_whatever_the_order():
@@ -460,6 +467,7 @@ def test_plan_videos_decides_each_video_and_catches_collisions(fs):
     ]
     assert result[0].root == MOVIES and result[0].match == Match(INCEPTION)
     assert result[3].release == Release("Unknown.2010.mkv")
+    assert result[4].code is Code.NO_LIBRARY_FOLDER
 
 
 # --- check_root ----------------------------------------------------------------------------

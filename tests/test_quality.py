@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.identify.parse import ReleaseParser
 from mydia_import.models import Release
 from mydia_import.plan.quality import (
@@ -136,13 +137,14 @@ def test_judge_names_both_qualities():
     assert judge(Quality("2160p", "BluRay"), Quality("1080p", "WEB-DL")) == \
         Verdict(True, "2160p BluRay replaces 1080p WEB-DL")
     assert judge(Quality("480p", "DVD"), Quality("1080p", "BluRay")) == \
-        Verdict(False, "480p DVD is not better than 1080p BluRay already there")
+        Verdict(False, "480p DVD is not better than 1080p BluRay already there", Code.NOT_AN_UPGRADE)
 
 
 def test_judge_stops_at_the_cutoff_but_takes_a_proper_of_the_same_quality():
     policy = Policy(cutoff=parse_cutoff("1080p BluRay"))
     verdict = judge(Quality("2160p", "Remux"), Quality("1080p", "BluRay"), policy)
     assert not verdict.better and "meets the upgrade cutoff 1080p BluRay ([import] upgrade_until)" in verdict.reason
+    assert verdict.code is Code.CUTOFF_MET
     assert judge(Quality("1080p", "BluRay", 1), Quality("1080p", "BluRay"), policy).better
     assert judge(Quality("1080p", "BluRay"), Quality("720p", "BluRay"), policy).better
 
@@ -150,7 +152,8 @@ def test_judge_stops_at_the_cutoff_but_takes_a_proper_of_the_same_quality():
 def test_a_quality_profile_that_allows_no_upgrades_keeps_the_file_and_says_which_profile():
     policy = profile_policy("HD-1080p", ["1080p"], 0, None)
     verdict = judge(Quality("1080p", "Remux"), Quality("1080p", "WEB-DL"), policy)
-    assert verdict == Verdict(False, "quality profile 'HD-1080p' allows no upgrades (1080p WEB-DL already there)")
+    assert verdict == Verdict(False, "quality profile 'HD-1080p' allows no upgrades (1080p WEB-DL already there)",
+                              Code.NO_UPGRADES)
 
 
 def test_a_quality_outside_the_profile_does_not_replace_one_inside_it():

@@ -20,6 +20,7 @@ from conftest import (
 )
 
 from mydia_import.discover import walk
+from mydia_import.rescan import fast_path
 
 UNMATCHED = "Nobody.Knows.This.Show.S01E01.720p.HDTV.x264-LOL.mkv"
 
@@ -174,6 +175,20 @@ def test_a_conflict_is_recalled_while_the_file_in_the_way_stays(conflicted):
     skipped = {f["source"]: f["reason"] for f in fast["files"] if f["status"] == "skipped"}
     assert "already holds a different file" in skipped[str(ws.duplicate)]
     assert "is not imported" in skipped[str(ws.duplicate_srt)]
+    codes = {f["source"]: f["code"] for f in fast["files"] if f["status"] == "skipped"}
+    assert (codes[str(ws.duplicate)], codes[str(ws.duplicate_srt)]) == ("destination-taken", "video-not-imported")
+
+
+def test_releases_remembered_in_an_earlier_format_are_decided_again(scanned, monkeypatch):
+    ws = scanned
+    current = fast_path.FORMAT
+    monkeypatch.setattr(fast_path, "FORMAT", current - 1)  # results stored without their codes
+    scan(ws)
+    monkeypatch.setattr(fast_path, "FORMAT", current)
+    scan(ws)
+    assert len(ws.discovered) == 4  # every release through the normal path once
+    scan(ws)
+    assert ws.discovered == [UNMATCHED]
 
 
 def test_a_conflict_whose_library_file_changed_is_decided_again(conflicted):

@@ -70,8 +70,12 @@ def assert_library_and_database_agree(ws: Workspace, movies: Path, extras: tuple
 def killed_job_lines(ws: Workspace) -> list[tuple[str, str | None]]:
     job = ws.query("SELECT id FROM import_jobs WHERE status = 'interrupted'")
     assert len(job) == 1
-    return [(r["status"], r["reason"]) for r in ws.query(
-        "SELECT status, reason FROM import_job_files WHERE job_id = ? AND kind = 'video'", (job[0]["id"],))]
+    rows = ws.query("SELECT status, reason, code FROM import_job_files WHERE job_id = ? AND kind = 'video'",
+                    (job[0]["id"],))
+    for r in rows:  # the line the next run adds names its rule
+        if (r["reason"] or "").startswith(("completed by the next run", "interrupted")):
+            assert r["code"] == {"imported": "recovered", "failed": "interrupted"}[r["status"]]
+    return [(r["status"], r["reason"]) for r in rows]
 
 
 # --- copy ------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import EPISODE_RELEASE, INCEPTION, make_episode_release, make_movie_release, one_error_line
 
+from mydia_import.decisions import Code
 from mydia_import.discover.stability import check
 from mydia_import.models import Candidate, Kind
 
@@ -33,6 +34,7 @@ def test_a_scan_defers_a_file_modified_within_min_age_and_the_next_scan_imports_
     [f] = document["files"]
     assert f["status"] == "skipped"
     assert f["reason"].startswith("still being written: it was modified 0 s ago")
+    assert f["code"] == "still-being-written"
     assert "[import] min_age" in f["reason"] and "a later scan imports it" in f["reason"]
     assert ws.tv_files() == set() and ws.count("media_files") == 0
     age(episode, 120)  # the client finished a while ago
@@ -61,6 +63,7 @@ def test_a_file_whose_size_changed_since_discovery_is_deferred(tmp_path):
     candidate = Candidate(path, path, 90, Kind.VIDEO)  # discovery saw 90 bytes
     [checked] = check([candidate], [tmp_path], min_age=60)
     assert "its size changed while this run looked at it (90 then 100 bytes)" in checked.skip_reason
+    assert checked.skip_code is Code.STILL_WRITTEN and not checked.skip.permanent
     assert checked.expected is False
 
 
@@ -96,6 +99,7 @@ def test_a_symlink_out_of_the_downloads_is_refused_in_every_mode(workspace, tmp_
         [f] = document["files"]
         assert f["status"] == "skipped"
         assert f"a symlink to {secret}, outside the download folder {ws.downloads}" in f["reason"]
+        assert f["code"] == "link-outside"
     assert secret.read_bytes() == b"PRIVATE KEY" * 100
     assert ws.movie_files() == set()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mydia_import.decisions import Code
 from mydia_import.identify import samples
 from mydia_import.identify.match import identify_file
 from mydia_import.identify.parse import ReleaseParser
@@ -66,7 +67,8 @@ def test_a_runtime_below_the_threshold_is_a_sample(seconds, expected, sample):
     reason = samples.sample_reason(Path("Movie.mkv"), expected, lambda path: seconds)
     assert (reason is not None) == sample
     if sample:
-        assert reason.startswith("looks like a sample: it runs ") and "ffprobe" in reason
+        assert reason.code is Code.SAMPLE
+        assert reason.message.startswith("looks like a sample: it runs ") and "ffprobe" in reason.message
 
 
 @pytest.mark.parametrize("name", ["Movie.iso", "Movie.m2ts", "Movie.strm", "Movie.flv", "Movie.img"])

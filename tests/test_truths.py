@@ -54,6 +54,7 @@ def test_a_dry_run_hardlink_across_filesystems_says_what_the_real_run_does(works
     assert episode["reason"] == (f"hardlink impossible: {pack.episodes[1]} and {ws.tv} are on different "
                                  "filesystems; use --mode copy or auto, or keep downloads and library on one "
                                  "filesystem")
+    assert episode["code"] == "hardlink-impossible"
     assert list(ws.tv.iterdir()) == []  # no folder made for a link that cannot be
 
 

@@ -24,6 +24,9 @@ from conftest import (
     write_file,
 )
 
+from mydia_import.errors import TransferError
+from mydia_import.execute import importer
+
 
 def db_rows(ws) -> dict[str, int]:
     return {t: ws.count(t) for t in ("media_files", "import_file_episodes", "import_jobs", "import_job_files",
@@ -221,6 +224,36 @@ def test_retry_imports_the_failed_files_of_a_job_again_from_their_release_folder
     assert pack.sample.exists()
     [job] = ws.json("history", "--limit", "1")["jobs"]
     assert job["command"] == "retry" and job["arguments"]["job"] == document["job"]
+
+
+def test_retry_finds_a_subtitle_skipped_for_its_failed_video_by_its_code(workspace, monkeypatch):
+    ws = workspace
+    release = make_movie_release(ws.downloads, subtitle=False)
+    subtitle_file = release.folder / "Subs" / "English.srt"  # after its video in the run's order
+    subtitle_file.parent.mkdir()
+    subtitle_file.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n")
+    real_place = importer.place
+
+    def failing_video(source, *args, **kwargs):
+        if source.suffix == ".mkv":
+            raise TransferError("copying", "the disk said no", source)
+        return real_place(source, *args, **kwargs)
+
+    monkeypatch.setattr(importer, "place", failing_video)
+    document = ws.json("scan", "--mode", "copy", code=4)  # one file after the other, not a batch of links
+    monkeypatch.setattr(importer, "place", real_place)  # the user fixed it
+    by_source = {f["source"]: f for f in document["files"]}
+    assert by_source[str(release.video)]["code"] == "transfer-failed"
+    subtitle = by_source[str(subtitle_file)]
+    assert subtitle["status"] == "skipped" and subtitle["code"] == "video-failed"
+    assert subtitle["reason"].startswith("its video was not imported: ")
+    [job] = ws.json("history", document["job"])["jobs"]
+    assert {f["source"]: f["code"] for f in job["files"]}[str(subtitle_file)] == "video-failed"
+
+    retried = ws.json("retry", document["job"][:8])
+
+    assert {f["source"]: f["status"] for f in retried["files"]} == {
+        str(release.video): "imported", str(subtitle_file): "imported"}
 
 
 def test_retry_of_a_job_without_failures_has_nothing_to_do(workspace):

@@ -33,8 +33,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
 from mydia_import.archives import contents, extract, listing, sfv
 from mydia_import.archives.sets import ArchiveSet, find_sets, is_volume
+from mydia_import.decisions import Code
 from mydia_import.discover import walk
 from mydia_import.errors import describe_os_error
 from mydia_import.library import extractions, skipped_archives
@@ -48,8 +50,8 @@ WORK = ".mydia-extract"
 def is_archive_row(p: PlannedFile | FileResult) -> bool:
     """The one candidate discovery gives a release of archives only (its first volume)."""
     source = p.candidate.path if isinstance(p, PlannedFile) else p.source
-    reason = p.reason if isinstance(p, FileResult) else p.candidate.skip_reason
-    return is_volume(source.name) and bool(reason) and reason.startswith(walk.ARCHIVES_ONLY)
+    code = p.code if isinstance(p, FileResult) else p.candidate.skip_code
+    return is_volume(source.name) and code is Code.ARCHIVES_ONLY
 
 
 def release_sets(release: Path) -> list[ArchiveSet]:
@@ -146,29 +148,29 @@ class Unpacker:
         try:
             print_ = fingerprint(archive)
         except OSError as error:
-            return PlannedFile(candidate, Status.SKIPPED, reason=f"cannot read a volume: {error}"), None
+            return PlannedFile(candidate, Status.SKIPPED, why=rules.archive(f"cannot read a volume: {error}")), None
         if not self.reimport and (memory := self._remembered(candidate, archive, print_)) is not None:
             return memory, None
         name = contents.release_name(p.candidate.release, archive.name)
         bad = None if self.reimport else skipped_archives.recall(self.library, str(archive.first), print_)
         if bad is not None and (bad.members is None or self._unwanted(bad.members, name, parser)):
-            return PlannedFile(candidate, Status.SKIPPED, reason=_recalled(bad)), None
+            return PlannedFile(candidate, Status.SKIPPED, why=rules.archive(_recalled(bad))), None
         found = inspect(archive, self.settings)
         if found.problem is None:
             held = [m.name for m in contents.videos(found.chosen)]
             if (why := self._unwanted(held, name, parser)) is not None:
                 skipped_archives.remember(self.library, str(archive.first), print_, why, held)
-                return PlannedFile(candidate, Status.SKIPPED, reason=why), None
+                return PlannedFile(candidate, Status.SKIPPED, why=rules.archive(why)), None
         elif not found.problem.startswith("the release holds only archives"):  # a missing back end: not remembered
             skipped_archives.remember(self.library, str(archive.first), print_, found.problem)
-            return PlannedFile(candidate, Status.SKIPPED, reason=found.problem), None
+            return PlannedFile(candidate, Status.SKIPPED, why=rules.archive(found.problem)), None
         base = work_base(self.settings, p.candidate.release)
         if found.problem is None:
             reserve = int(getattr(self.settings, "min_free_mb", 0)) * 1_000_000
             found.problem = extract.space_problem(base if base.exists() else base.parent,
                                                   sum(m.size for m in found.chosen), reserve)
         if found.problem is not None:
-            return PlannedFile(candidate, Status.SKIPPED, reason=found.problem), None
+            return PlannedFile(candidate, Status.SKIPPED, why=rules.archive(found.problem)), None
         skipped_archives.forget(self.library, str(archive.first))
         work = base / f"{self.job_id[:8]}-{len(self.extracted) + 1}"
         row_id = extractions.begin(self.library, self.job_id, str(archive.first), print_, str(work))
@@ -186,8 +188,8 @@ class Unpacker:
             if isinstance(error, extract.ExtractError):  # a damaged set: not read again while unchanged
                 skipped_archives.remember(self.library, str(archive.first), print_,
                                           f"extracting {archive.first.name} failed: {why}")
-            return PlannedFile(candidate, Status.FAILED, reason=f"extracting {archive.first.name} into "
-                               f"{display(release)} failed: {why}; the archives are untouched"), None
+            return PlannedFile(candidate, Status.FAILED, why=rules.archive(f"extracting {archive.first.name} into "
+                               f"{display(release)} failed: {why}; the archives are untouched")), None
         finally:
             if ended := getattr(self.listener, "extraction_finished", None):
                 ended()
@@ -208,8 +210,9 @@ class Unpacker:
         when = f"extracted on {(row.finished_at or row.started_at)[:10]} by job {(row.job_id or '')[:8]}"
         if in_place:
             return PlannedFile(candidate, Status.ALREADY_IMPORTED,
-                               reason=f"{when} and imported ({len(entries)} files); the archives stay for seeding")
-        return PlannedFile(replace(candidate, expected=False), Status.SKIPPED, reason=(
+                               why=rules.archive(f"{when} and imported ({len(entries)} files); "
+                                                 "the archives stay for seeding"))
+        return PlannedFile(replace(candidate, expected=False), Status.SKIPPED, why=rules.handled_before(
             f"{when} and imported; the library files have since been removed or changed; not extracted "
             "again (--reimport extracts it again)"))
 
@@ -272,13 +275,13 @@ def preview(p: PlannedFile, settings) -> list[FileResult]:
         found = inspect(archive, settings, check_sfv=False)
         size = _size(archive)
         if found.problem:
-            rows.append(replace(result, source=archive.first, size=size, reason=found.problem))
+            rows.append(replace(result, source=archive.first, size=size, why=rules.archive(found.problem)))
             continue
         held = ", ".join(f"{m.name} ({walk.format_size(m.size)})" for m in found.chosen)
         volumes = f"{len(archive.volumes)} volume{'s' if len(archive.volumes) > 1 else ''}"
         rows.append(replace(result, source=archive.first, size=size, status=Status.PLANNED, action=Action.MOVE,
-                            reason=f"an archive set ({archive.format.upper()}, {volumes}) holding {held}: "
-                                   "extracted and imported by a real run; the archives stay for seeding"))
+                            why=rules.archive(f"an archive set ({archive.format.upper()}, {volumes}) holding {held}: "
+                                              "extracted and imported by a real run; the archives stay for seeding")))
     return rows or [result]
 
 

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.models import Candidate
 from mydia_import.pathtext import display
 
@@ -35,7 +37,7 @@ def check(candidates: Sequence[Candidate], roots: Sequence[Path], *, min_age: fl
 def _checked(c: Candidate, roots: list[tuple[Path, str]], min_age: float, now: float) -> Candidate:
     escape = _escapes(c.path, roots)
     if escape is not None:
-        return replace(c, skip_reason=escape)
+        return replace(c, why=escape)
     if min_age <= 0:
         return c
     try:
@@ -49,12 +51,10 @@ def _checked(c: Candidate, roots: list[tuple[Path, str]], min_age: float, now: f
         why = f"it was modified {max(age, 0):.0f} s ago" if age >= 0 else "its modification time is in the future"
     else:
         return c
-    return replace(c, expected=False, skip_reason=(
-        f"still being written: {why}; files are imported once unchanged for {min_age:g} s "
-        "([import] min_age), so a later scan imports it"))
+    return replace(c, expected=False, why=rules.still_being_written(why, min_age))
 
 
-def _escapes(path: Path, roots: list[tuple[Path, str]]) -> str | None:
+def _escapes(path: Path, roots: list[tuple[Path, str]]) -> Decision | None:
     """Why a file is refused because it is a link out of its download path, or None."""
     root = next(((given, real) for given, real in roots if path == given or path.is_relative_to(given)), None)
     if root is None:
@@ -63,5 +63,4 @@ def _escapes(path: Path, roots: list[tuple[Path, str]]) -> str | None:
     target = os.path.realpath(path)
     if target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep):
         return None
-    return (f"a symlink to {display(target)}, outside the download folder {display(given)}; links out of the "
-            "downloads are never followed (nothing outside the download and library folders is touched)")
+    return rules.link_outside(display(target), display(given))

@@ -27,6 +27,8 @@ from collections.abc import Container, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.errors import UsageError, describe_os_error
 from mydia_import.models import Candidate, Kind
 
@@ -59,8 +61,6 @@ DISC_FOLDERS = frozenset({"video_ts", "bdmv"})
 _WORDS = re.compile(r"[^\W_]+")
 _ARCHIVE_PART = re.compile(r"\.(rar|zip|7z|r\d{2,3}|z\d{2}|\d{3})$", re.IGNORECASE)
 _EXTRACTORS = {".rar": "unrar", ".zip": "unzip", ".7z": "7z"}
-# How the reason of a release of archives only begins (archives/stage.py extracts such releases).
-ARCHIVES_ONLY = "the release holds only archives"
 
 
 def format_size(n: int) -> str:
@@ -95,8 +95,8 @@ def discover(path: Path, *, sample_ratio: float = 0.1) -> list[Candidate]:
     for file, entry, folders in entries:
         if isinstance(entry, OSError):
             # Say so rather than leave out what might be the release's video.
-            reason = f"cannot list this folder: {describe_os_error(entry)}"
-            found.append((Candidate(file, release, 0, Kind.VIDEO, reason), False))
+            unlistable = rules.unlistable(describe_os_error(entry))
+            found.append((Candidate(file, release, 0, Kind.VIDEO, why=unlistable), False))
             continue
         item = _classify(file, release, entry, folders)
         if item is None:
@@ -132,8 +132,7 @@ def iter_releases(downloads: Path, *, sample_ratio: float = 0.1, skip: Container
         raise UsageError(f"not a folder: {folder}")
     for path, entry in release_entries(folder):
         if isinstance(entry, OSError):
-            reason = f"cannot list this folder: {describe_os_error(entry)}"
-            yield [Candidate(path, path, 0, Kind.VIDEO, reason)]
+            yield [Candidate(path, path, 0, Kind.VIDEO, why=rules.unlistable(describe_os_error(entry)))]
             return
         if path in skip:
             continue
@@ -206,35 +205,32 @@ def _classify(
         return None
 
     stem = os.path.splitext(inner)[0]
-    reason = None
+    reason: Decision | None = None
     expected = True  # False: nobody expects this file in the library (samples, extras, unfinished)
     extra_folder = None
     if extra := _extra_evidence(folders, stem):
         kind, expected = Kind.EXTRA, False
         extra_folder = _extra_folder(folders, stem)
-        reason = (f"an extra ({extra}), not the main video; "
-                  'set [import] extras = "import" to put extras in the library\'s extras folders')
+        reason = rules.extra(extra)
     elif sample := sample_evidence(folders, stem):
-        reason, expected = f"looks like a sample: {sample}", False
+        reason, expected = rules.sample(sample), False
     elif disc := _folder_named(folders, DISC_FOLDERS):
-        reason = (f"part of a disc folder ({disc}); disc structures are not imported, "
-                  "convert the title to one file first")
+        reason = rules.disc(disc)
     if archive_rank is not None and reason:
         return None  # an archive of an extra or sample says nothing about the main video
     # A main video: what the release is for, finished or not; the reference for samples.
     main = kind is Kind.VIDEO and archive_rank is None and reason is None
     if reason is None and incomplete:
         expected = False  # not yet: a later run imports it
-        reason = (f"the download is not complete yet ({incomplete} file); "
-                  "it will be imported when the client finishes it")
+        reason = rules.incomplete(incomplete)
     try:
         size = (entry.stat() if entry is not None else file.stat()).st_size
     except OSError as error:
         size, main = 0, False
-        reason = reason or f"cannot read its size: {describe_os_error(error)}"
+        reason = reason or rules.unreadable_size(describe_os_error(error))
     if size == 0 and reason is None and kind is Kind.VIDEO and archive_rank is None:
-        reason = "the file is empty (0 bytes)"
-    return Candidate(file, release, size, kind, reason, expected, extra_folder), main, archive_rank
+        reason = rules.empty()
+    return Candidate(file, release, size, kind, None, expected, extra_folder, why=reason), main, archive_rank
 
 
 def _strip_incomplete(name: str) -> tuple[str, str | None]:
@@ -291,8 +287,8 @@ def _flag_small_videos(
         if c.kind is Kind.VIDEO and c.skip_reason is None and c.size < limit:
             share = c.size * 100 // largest.size
             percent = f"{share}%" if share else "under 1%"
-            c = replace(c, expected=False, skip_reason=(
-                f"looks like a sample: {format_size(c.size)}, {percent} of the release's "
+            c = replace(c, expected=False, why=rules.sample(
+                f"{format_size(c.size)}, {percent} of the release's "
                 f"main file {largest.path.name} ({format_size(largest.size)})"))
         flagged.append(c)
     return flagged
@@ -308,6 +304,4 @@ def _archive_rank(name: str) -> int:
 
 def _archive_candidate(first: Candidate) -> Candidate:
     tool = _EXTRACTORS.get(first.path.suffix.lower(), "7z")
-    reason = (f"{ARCHIVES_ONLY} ({first.path.name}); extract it first "
-              f"(for example with {tool} or your client's extractor), then import again")
-    return replace(first, skip_reason=reason)
+    return replace(first, why=rules.archives_only(first.path.name, tool))

@@ -21,7 +21,9 @@ from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
 from mydia_import.archives import stage
+from mydia_import.decisions import Decision
 from mydia_import.errors import ConfigError, LibraryError, MydiaImportError, TransferError, UsageError
 from mydia_import.execute import faults, locking, permissions, recovery, recycle, retire, tidy
 from mydia_import.execute.transfer import Placed, place, temp_name
@@ -384,7 +386,7 @@ class _Execution:
         video_failure = self.failed_videos.get(p.companion_of) if p.companion_of else None
         if video_failure is not None and p.status is Status.PLANNED:
             result = replace(p.result(), status=Status.SKIPPED, action=Action.NONE,
-                             reason=f"its video was not imported: {video_failure}")
+                             why=rules.video_failed(video_failure))
             self._moved_nothing(result, p.candidate.release.name)
         elif linkable:
             self.write_lines()
@@ -442,7 +444,7 @@ def _import_links(batch: list[PlannedFile], run: _Run) -> list[FileResult]:
         try:
             placed.append((i, b, _place(b, run)))
         except _PlaceFailed as failure:
-            outcome[i] = _failed(b.p, run, b.entry_id, failure.reason, failure.taken)
+            outcome[i] = _failed(b.p, run, b.entry_id, failure.decision, failure.taken)
             run.listener.file_finished(outcome[i])
         faults.point("batch-link")
     faults.point("transferred")
@@ -465,7 +467,7 @@ def _import_one(p: PlannedFile, run: _Run) -> FileResult:
     try:
         placed = _place(begun, run)
     except _PlaceFailed as failure:
-        return _failed(p, run, begun.entry_id, failure.reason, failure.taken)
+        return _failed(p, run, begun.entry_id, failure.decision, failure.taken)
     faults.point("transferred")
     result = _record_or_take_back(begun, placed, run)
     faults.point("recorded")
@@ -474,7 +476,7 @@ def _import_one(p: PlannedFile, run: _Run) -> FileResult:
         problems = retire.finish(run.library, retiring)
         faults.point("retired")
         if problems:
-            result = replace(result, reason="imported, but " + "; ".join(problems))
+            result = replace(result, why=rules.imported_with_problems("; ".join(problems)))
     return result
 
 
@@ -491,9 +493,9 @@ class _Begun:
 
 
 class _PlaceFailed(Exception):
-    def __init__(self, reason: str, taken: bool):
-        super().__init__(reason)
-        self.reason, self.taken = reason, taken  # taken: the destination holds a file that is not ours
+    def __init__(self, decision: Decision, taken: bool):
+        super().__init__(decision.message)
+        self.decision, self.taken = decision, taken  # taken: the destination holds a file that is not ours
 
 
 def _begin(p: PlannedFile, run: _Run) -> _Begun:
@@ -530,7 +532,9 @@ def _place(begun: _Begun, run: _Run) -> Placed:
     except (TransferError, OSError) as error:
         if not isinstance(error, TransferError):  # anything transfer did not wrap is still the user's to act on
             error = TransferError("importing", error, source, dest)
-        raise _PlaceFailed(str(error), taken=isinstance(error.os_error, FileExistsError)) from error
+        os_errno = error.os_error.errno if error.os_error is not None else None
+        why = rules.transfer_failed(str(error), os_errno, linking=run.mode is TransferMode.HARDLINK)
+        raise _PlaceFailed(why, taken=isinstance(error.os_error, FileExistsError)) from error
 
 
 def _record_placed(begun: _Begun, placed: Placed, run: _Run) -> FileResult:
@@ -571,27 +575,28 @@ def _record_or_take_back(begun: _Begun, placed: Placed, run: _Run) -> FileResult
             why += f"; taking the import back failed too ({undo_error}): the file stays at its destination"
         else:
             why += "; the import was undone"
-        result = replace(p.result(), status=Status.FAILED, action=Action.NONE, reason=why)
+        result = replace(p.result(), status=Status.FAILED, action=Action.NONE, why=rules.record_failed(why))
         library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
         return result
 
 
-def _failed(p: PlannedFile, run: _Run, entry_id: str, reason: str, taken: bool) -> FileResult:
+def _failed(p: PlannedFile, run: _Run, entry_id: str, failure: Decision, taken: bool) -> FileResult:
     """The transfer failed: transfer has left no partial file; make sure of it and say why.
 
     taken: the destination was found taken (by a file that is not ours)."""
     library = run.library
     entry = _entry(library, entry_id)
+    reason = failure.message
     try:
         if not taken and recovery.landed(entry):  # only when a step after the rename failed (a folder fsync)
             recovery.complete(library, entry, "completed although a later step failed", run.settings)
-            result = replace(p.result(), status=Status.IMPORTED, reason=reason)
+            result = replace(p.result(), status=Status.IMPORTED, why=rules.imported_despite(reason))
             library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
             return result
         recovery.roll_back(library, entry, reason, state="failed")
     except (OSError, MydiaImportError) as error:
         reason += f"; cleaning up failed too ({error}), the next run tries again"
-    result = replace(p.result(), status=Status.FAILED, action=Action.NONE, reason=reason)
+    result = replace(p.result(), status=Status.FAILED, action=Action.NONE, reason=reason, code=failure.code)
     library.record_job_file(run.job_id, result, release_name=p.candidate.release.name)
     return result
 
@@ -632,7 +637,8 @@ def _ensure_recorded(p: PlannedFile, run: _Run, stored: dict[tuple[LibraryRoot, 
                                            media_file_id=file_id)
             except (LibraryError, OSError) as error:
                 return replace(result, status=Status.FAILED,
-                               reason=f"already in place but could not be recorded in the library ({error})")
+                               why=rules.record_failed(
+                                   f"already in place but could not be recorded in the library ({error})"))
         return replace(result, media_file_id=file_id)
     return result
 

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mydia_import import decisions as rules
 from mydia_import.archives import stage
+from mydia_import.decisions import Decision
 from mydia_import.errors import LibraryError, MydiaImportError
 from mydia_import.execute import recycle, retire, tidy
 from mydia_import.library.journal import DONE, FAILED, ROLLED_BACK, Entry, Identity
@@ -288,15 +290,15 @@ def _recover_one(library, entry: Entry, settings: Any = None) -> Recovered:
             library.journal.finish(entry.id, FAILED, reason=text, recycled=None)
             return Recovered(entry, False, text)
     if landed(entry):
-        reason = "completed by the next run after this run was interrupted"
+        reason = rules.RECOVERED
         try:
             media_file_id = complete(library, entry, reason, settings)
         except (OSError, LibraryError) as error:
             text = f"interrupted, and could not be completed afterwards ({error}); the file is at its destination"
             library.journal.finish(entry.id, FAILED, reason=text)
-            _job_line(library, entry, record, Status.FAILED, Action.NONE, text, None)
+            _job_line(library, entry, record, Status.FAILED, Action.NONE, rules.interrupted(text), None)
             return Recovered(entry, False, text)
-        _job_line(library, entry, record, Status.IMPORTED, _action_of(entry), reason, media_file_id)
+        _job_line(library, entry, record, Status.IMPORTED, _action_of(entry), rules.recovered(), media_file_id)
         return Recovered(entry, True, reason)
     reason = ("interrupted before the file was in place; rolled back (the source is untouched); "
               "a later run imports it")
@@ -305,16 +307,16 @@ def _recover_one(library, entry: Entry, settings: Any = None) -> Recovered:
     except (OSError, MydiaImportError) as error:
         reason = f"interrupted, and the roll-back failed ({error}); run the import again"
         library.journal.finish(entry.id, FAILED, reason=reason)
-    _job_line(library, entry, record, Status.FAILED, Action.NONE, reason, None)
+    _job_line(library, entry, record, Status.FAILED, Action.NONE, rules.interrupted(reason), None)
     return Recovered(entry, False, reason)
 
 
-def _job_line(library, entry: Entry, record: dict[str, Any], status: Status, action: Action, reason: str,
+def _job_line(library, entry: Entry, record: dict[str, Any], status: Status, action: Action, why: Decision,
               media_file_id: str | None) -> None:
     with contextlib.suppress(MydiaImportError, KeyError, ValueError):
         result = FileResult(
             source=entry.source, kind=Kind(entry.kind), status=status, action=action,
-            destination=entry.destination if status is Status.IMPORTED else None, reason=reason,
+            destination=entry.destination if status is Status.IMPORTED else None, why=why,
             match=match_of(record) if record else None, media_file_id=media_file_id,
             size=entry.source_identity.size if entry.source_identity else 0,
         )

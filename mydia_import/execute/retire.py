@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+from mydia_import import decisions as rules
 from mydia_import.discover.walk import SUBTITLE_EXTENSIONS
 from mydia_import.execute import recycle
 from mydia_import.library.journal import DONE, FAILED, Entry, Identity
@@ -125,9 +126,8 @@ def recover(library, entry: Entry) -> str:
     if now is not None and entry.source_identity is not None and entry.source_identity.same_content_as(now) \
             and not os.path.lexists(target):
         recycle.move_aside(entry.source, target)
-    reason = "completed by the next run after this run was interrupted"
-    library.journal.finish(entry.id, DONE, reason=reason)
-    return reason
+    library.journal.finish(entry.id, DONE, reason=rules.RECOVERED)
+    return rules.RECOVERED
 
 
 def refusal(entry: Entry) -> str | None:

@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mydia_import.decisions import Code
 from mydia_import.errors import MydiaImportError
 from mydia_import.execute import recovery, retire
 from mydia_import.library.journal import DONE, Entry, Identity
@@ -183,7 +184,7 @@ class RetryPlan:
 def plan_retry(library, job_ref: str) -> RetryPlan:
     job = find_job(library, job_ref)
     wanted = [f for f in library.job_files(job.id) if f.status is Status.FAILED or (
-        f.status is Status.SKIPPED and (f.reason or "").startswith("its video was not imported"))]
+        f.status is Status.SKIPPED and f.code is Code.VIDEO_FAILED)]
     paths: dict[Path, None] = {}
     missing = []
     for f in wanted:

@@ -239,11 +239,11 @@ def _adopt_file(folder: Path, root: LibraryRoot, top: str, kind: MediaType, path
         return AdoptedFile(path, "skipped", reason=why)
     numbered = replace(release, season=numbers.season, episodes=numbers.episodes, absolute=numbers.absolute,
                        air_date=numbers.air_date)
-    episodes, why = episodes_of(item, numbered, library)
+    episodes, missing = episodes_of(item, numbered, library)
     if not episodes and numbers.season is not None and numbers.episodes:
         episodes = _add_episodes(library, item, numbers, path, report)
     if not episodes:
-        return AdoptedFile(path, "skipped", item=item, reason=why)
+        return AdoptedFile(path, "skipped", item=item, reason=missing.message if missing else "")
     return _record(library, root, relative, path, Match(item, tuple(episodes)), numbered, stored, report)
 
 

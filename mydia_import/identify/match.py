@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.identify import samples
 from mydia_import.identify.readings import Evidence, Reading, gather
 from mydia_import.models import Candidate, EpisodeRef, Identification, Kind, Match, MediaRef, MediaType, Release
@@ -95,7 +97,7 @@ def identify_file(candidate: Candidate, parser: Parser, catalog: Catalog, probe=
                                    special=special)
     if reason is None:
         return ident
-    return Identification(ident.release, None, reason, (ident.match.item,), ident.note, sample=True)
+    return Identification(ident.release, None, None, (ident.match.item,), ident.note, sample=True, why=reason)
 
 
 def prefetch(candidates: Iterable[Candidate], parser: Parser) -> None:
@@ -183,12 +185,12 @@ def _kind(reading: Reading) -> MediaType:
     return MediaType.TV_SHOW if reading.numbered else MediaType.MOVIE
 
 
-def _hits(evidence: Evidence, lookups: _Lookups) -> tuple[list[_Hit], list[tuple[Reading, str]]]:
+def _hits(evidence: Evidence, lookups: _Lookups) -> tuple[list[_Hit], list[tuple[Reading, Decision]]]:
     """Every (reading, item) the library has a title for, after the year check; and the
     readings whose year no item of their title has, with the reason."""
     hits: list[_Hit] = []
     loose: list[_Hit] = []
-    refused: list[tuple[Reading, str]] = []
+    refused: list[tuple[Reading, Decision]] = []
     for order, reading in enumerate(evidence.readings):
         release = reading.release
         if not release.title:
@@ -207,7 +209,7 @@ def _hits(evidence: Evidence, lookups: _Lookups) -> tuple[list[_Hit], list[tuple
                 used = replace(used, year=None)
             kept, why = by_year(items, used)
             if kept is None:
-                refused.append((reading, why or ""))
+                refused.append((reading, why or rules.no_match()))
                 continue
             found = [_Hit(reading, used, order, variant.key, variant.text, item) for item in kept]
             (loose if variant.loose else hits).extend(found)
@@ -259,21 +261,18 @@ def _comparable(a: str, b: str) -> bool:
 
 # --- fits: hits whose episodes the library holds --------------------------------------------
 
-def _fits(hits: list[_Hit], catalog: Catalog) -> tuple[list[_Fit], dict[_Hit, str]]:
+def _fits(hits: list[_Hit], catalog: Catalog) -> tuple[list[_Fit], dict[_Hit, Decision]]:
     fits, misses = [], {}
     for hit in hits:
         if hit.item.type is MediaType.MOVIE:
             fits.append(_Fit(hit, ()))
             continue
         if hit.reading.special:
-            misses[hit] = (f"the name numbers a special ({hit.reading.how}) that "
-                           f"{hit.item.label()} has no number for; import it by hand")
+            misses[hit] = rules.unnumbered_special(hit.reading.how, hit.item.label())
             continue
         if hit.release.season is None and len(hit.reading.seasons) > 1 and not hit.release.absolute:
             seasons = f"{hit.reading.seasons[0]}-{hit.reading.seasons[-1]}"
-            misses[hit] = (f"the name gives an episode number but no season, and its folder holds seasons "
-                           f"{seasons} of {hit.item.label()}; cannot tell which: rename it with its season "
-                           "(S02E05)")
+            misses[hit] = rules.season_unknown(seasons, hit.item.label())
             continue
         episodes, why = episodes_of(hit.item, hit.release, catalog)
         if episodes:
@@ -283,38 +282,35 @@ def _fits(hits: list[_Hit], catalog: Catalog) -> tuple[list[_Fit], dict[_Hit, st
     return fits, misses
 
 
-def episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[list[EpisodeRef], str]:
+def episodes_of(show: MediaRef, release: Release, catalog: Catalog) -> tuple[list[EpisodeRef], Decision | None]:
     """The show's episodes the release names, or ([], why not)."""
     if release.air_date is not None and not release.episodes:
         episodes = catalog.find_episodes_by_air_date(show.id, release.air_date)
         if len(episodes) == 1:
-            return episodes, ""
+            return episodes, None
         if episodes:
-            return [], f"{show.label()} has {len(episodes)} episodes on {release.air_date}; cannot tell which"
-        return [], f"{show.label()} has no episode that aired on {release.air_date} in the library"
+            return [], rules.several_episodes_on(show.label(), len(episodes), release.air_date)
+        return [], rules.no_episode_on(show.label(), release.air_date)
     numbers = release.episodes or release.absolute
     if not numbers:
         season = f" S{release.season:02d}" if release.season is not None else ""
-        return [], (
-            f"the name gives{season} but no episode number for {show.label()}; a file is never "
-            "mapped to a whole season: rename it with its episode (S01E02) or import it by hand"
-        )
+        return [], rules.whole_season(season, show.label())
     if release.season is None or (release.absolute and not release.episodes):
         # Anime-style "Show - 105": absolute numbers first (a season beside them is only a hint:
         # "Show (Season 2) - 33"), then season 1 (mini-series, "Part 2").
         by_absolute = catalog.find_episodes_by_absolute(show.id, numbers)
         if len(by_absolute) == len(numbers):
-            return by_absolute, ""
+            return by_absolute, None
     if release.season is None:
         season = 1
     else:
         season = release.season
     episodes = catalog.find_episodes(show.id, season, numbers)
     if len(episodes) == len(numbers):
-        return episodes, ""
+        return episodes, None
     have = {e.episode for e in episodes}
     missing = ", ".join(f"S{season:02d}E{n:02d}" for n in numbers if n not in have)
-    return [], f"{show.label()} has no {missing} in the library; add the episode(s) or load the show's episodes"
+    return [], rules.missing_episodes(show.label(), missing)
 
 
 # --- the choice -----------------------------------------------------------------------------
@@ -325,7 +321,7 @@ def _choose(fits: list[_Fit], evidence: Evidence) -> Identification:
     tied = [f for f in fits if f.hit.rank()[:4] == best.hit.rank()[:4]]
     items = list({f.hit.item.id: f.hit.item for f in tied}.values())
     if len(items) > 1:
-        return Identification(best.hit.release, None, _ambiguous(items), tuple(items))
+        return Identification(best.hit.release, None, None, tuple(items), why=_ambiguous(items))
     note = evidence.note
     if best.hit.fuzzy is not None:
         fuzzy = (f"the title '{best.hit.text}' is not in the library; the closest, "
@@ -353,7 +349,7 @@ def _refused(evidence: Evidence, hits: list[_Hit]) -> Identification:
     hits = plain or hits
     items = _top_items(hits)
     release = min(hits, key=lambda h: h.rank()).release if hits else evidence.release
-    return Identification(release, None, evidence.refusal, tuple(items))
+    return Identification(release, None, None, tuple(items), why=evidence.refusal)
 
 
 def _top_items(hits: list[_Hit]) -> list[MediaRef]:
@@ -364,8 +360,8 @@ def _top_items(hits: list[_Hit]) -> list[MediaRef]:
     return list({h.item.id: h.item for h in hits if h.rank()[:4] == best}.values())
 
 
-def _unmatched(evidence: Evidence, hits: list[_Hit], misses: dict[_Hit, str],
-               refused: list[tuple[Reading, str]], lookups: _Lookups) -> Identification:
+def _unmatched(evidence: Evidence, hits: list[_Hit], misses: dict[_Hit, Decision],
+               refused: list[tuple[Reading, Decision]], lookups: _Lookups) -> Identification:
     if hits:
         first = min(hits, key=lambda h: h.rank())
         same = [h for h in hits if h.reading is first.reading and h.rank()[:4] == first.rank()[:4]]
@@ -373,29 +369,27 @@ def _unmatched(evidence: Evidence, hits: list[_Hit], misses: dict[_Hit, str],
         if len(items) > 1 and first.reading.numbered:
             reason = _ambiguous(items)
             if all(misses.get(h) for h in same):
-                reason = (f"{' and '.join(repr(i.label()) for i in items)} share the title, and none "
-                          f"has what the name gives: {misses[first]}")
-            return Identification(first.release, None, reason, tuple(items))
-        return Identification(first.release, None, misses.get(first) or "no match", tuple(items))
+                reason = rules.shared_title(" and ".join(repr(i.label()) for i in items), misses[first].message)
+            return Identification(first.release, None, None, tuple(items), why=reason)
+        return Identification(first.release, None, None, tuple(items), why=misses.get(first) or rules.no_match())
     if refused:
         reading, reason = refused[0]
-        return Identification(reading.release, None, reason)
+        return Identification(reading.release, None, why=reason)
     titled = next((r for r in evidence.readings if r.release.title), None)
     if titled is None:
-        return Identification(evidence.release, None, "the name gives no title to look up")
+        return Identification(evidence.release, None, why=rules.no_title())
     for reading in evidence.readings:
         if reading.numbered or not reading.release.title:
             continue
         shows = lookups.items(normalize_title(reading.release.title), MediaType.TV_SHOW)
         if shows:
-            return Identification(reading.release, None, (
-                f"'{shows[0].label()}' is a show in the library, but the name has no season and "
-                "episode (like S01E02) to place it"), tuple(shows))
+            return Identification(reading.release, None, None, tuple(shows),
+                                  why=rules.show_without_episode(shows[0].label()))
     kind = "show" if titled.numbered else "movie"
-    return Identification(titled.release, None, _not_in_library(kind, titled.release), unknown=_kind(titled))
+    return Identification(titled.release, None, why=_not_in_library(kind, titled.release), unknown=_kind(titled))
 
 
-def by_year(items: list[MediaRef], release: Release) -> tuple[list[MediaRef] | None, str | None]:
+def by_year(items: list[MediaRef], release: Release) -> tuple[list[MediaRef] | None, Decision | None]:
     """Keep the items whose year fits the release's; off by one only when it is unique."""
     if release.year is None:
         return items, None
@@ -409,17 +403,12 @@ def by_year(items: list[MediaRef], release: Release) -> tuple[list[MediaRef] | N
     if unknown:
         return unknown, None
     names = ", ".join(f"'{i.label()}'" for i in items)
-    return None, f"the library has {names} but the name says {release.year}"
+    return None, rules.year_mismatch(names, release.year)
 
 
-def _ambiguous(items: Sequence[MediaRef]) -> str:
-    names = " and ".join(f"'{i.label()}'" for i in items)
-    return f"ambiguous: {names} both fit; add the year to the name or an alias to one of them"
+def _ambiguous(items: Sequence[MediaRef]) -> Decision:
+    return rules.ambiguous(" and ".join(f"'{i.label()}'" for i in items))
 
 
-def _not_in_library(kind: str, release: Release) -> str:
-    year = f" ({release.year})" if release.year else ""
-    return (
-        f"no {kind} called '{release.title}{year}' in the library; add it with "
-        f"`mydia-import library add {kind} \"{release.title}\"` or `library load`"
-    )
+def _not_in_library(kind: str, release: Release) -> Decision:
+    return rules.unknown_title(kind, release.title or "", release.year)

@@ -44,6 +44,7 @@ def identify_names(names: Sequence[str], library, parser: ReleaseParser | None =
             "media_item": match.item.to_json() if match else None,
             "episodes": [e.to_json() for e in match.episodes] if match else [],
             "reason": None if match else ident.reason,
+            "code": None if match or ident.code is None else str(ident.code),
             "note": ident.note,
             "candidates": [] if match else [c.to_json() for c in ident.candidates],
             **({"lookup": lookup(ident)} if lookup is not None else {}),

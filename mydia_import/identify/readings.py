@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.identify.patterns import Shape, shapes
 from mydia_import.models import Release
 
@@ -50,7 +52,7 @@ class Evidence:
     release: Release  # the file name as guessit reads it (what `identify` shows)
     readings: tuple[Reading, ...]  # in order of preference
     note: str | None = None  # the file's numbers contradict its folder's
-    refusal: str | None = None  # the name itself says it is no single episode (extras, packs)
+    refusal: Decision | None = None  # the name itself says it is no single episode (extras, packs)
 
 
 @dataclass(frozen=True)
@@ -108,21 +110,18 @@ _MARKER = re.compile(r"(?i)(?<![a-z0-9])(?:s\d{1,4}|season[ ._]?\d{1,4})(?![0-9]
                      r"(?![ ._-]?e(?:p|pisode)?[ ._-]?\d)")
 
 
-def refusal(name: str) -> str | None:
+def refusal(name: str) -> Decision | None:
     """Why a name is no single episode, whatever the library holds: a season's extras or
     subtitles ("Show.S03.EXTRAS"), or several whole seasons ("Show.S01-S05")."""
     marker = _MARKER.search(name)
     extra = _EXTRAS.search(name, marker.end()) if marker else None
     if extra:
-        return (f"the name says it holds a season's {re.sub(r'[._]', ' ', extra[1])}, not an episode; "
-                "extras and subtitle packs are not matched to episodes")
+        return rules.season_extras(re.sub(r'[._]', ' ', extra[1]))
     for shape in shapes(name):
         if shape.pack and len(shape.seasons) > 1:
-            return (f"the name covers seasons {shape.seasons[0]}-{shape.seasons[-1]} (a multi-season pack); "
-                    "each file must give its own episode number (S01E02)")
+            return rules.multi_season_pack(shape.seasons[0], shape.seasons[-1])
         if shape.pack:
-            return (f"the name covers every episode of season {shape.season} (a season pack); "
-                    "each file must give its own episode number (S01E02)")
+            return rules.season_pack(shape.season)
     return None
 
 

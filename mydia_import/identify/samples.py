@@ -30,6 +30,9 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
+
 Probe = Callable[[Path], float | None]  # a file's runtime in seconds, or None
 
 UNKNOWN_MINIMUM = 90.0  # seconds, when the library does not know the runtime to expect
@@ -81,7 +84,7 @@ def runtime(path: Path, *, ffprobe: str) -> float | None:
 
 
 def sample_reason(path: Path, expected_minutes: float | None, probe: Probe | None,
-                  *, special: bool = False) -> str | None:
+                  *, special: bool = False) -> Decision | None:
     """Why this video is a sample by its runtime, or None (no sample, or nothing to tell)."""
     if probe is None or special or path.suffix.lower() in _UNCHECKED:
         return None
@@ -93,8 +96,7 @@ def sample_reason(path: Path, expected_minutes: float | None, probe: Probe | Non
         return None
     expected = (f"an item expected to run {_clock(expected_minutes * 60)}" if expected_minutes
                 else "an item whose runtime the library does not know")
-    return (f"looks like a sample: it runs {_clock(seconds)}, under the {_clock(minimum)} "
-            f"{expected} needs (read by ffprobe)")
+    return rules.sample(f"it runs {_clock(seconds)}, under the {_clock(minimum)} {expected} needs (read by ffprobe)")
 
 
 def _clock(seconds: float) -> str:

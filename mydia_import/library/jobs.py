@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mydia_import.decisions import Code
 from mydia_import.errors import LibraryError
 from mydia_import.library.db import Database, new_id, ordered_id, parse_timestamp, timestamp
 from mydia_import.library.lookup import media_ref
@@ -71,6 +72,7 @@ def _job_file_row(job_id: str, result: FileResult, release_name: str | None,
         "media_item_id": result.match.item.id if result.match else None,
         "episodes": json.dumps(episodes), "media_file_id": result.media_file_id,
         "size": result.size, "recorded_at": recorded_at or timestamp(precise=True),
+        "code": None if result.code is None else str(result.code),
     }
 
 
@@ -188,6 +190,14 @@ def _summary(row: dict[str, Any]) -> JobSummary:
     )
 
 
+def _code(text: str | None) -> Code | None:
+    """A line's code; None on lines from before codes, or with a code this version does not know."""
+    try:
+        return Code(text) if text else None
+    except ValueError:
+        return None
+
+
 def _job_file(row: dict[str, Any]) -> JobFile:
     item = None
     if row["item_id"]:
@@ -206,4 +216,5 @@ def _job_file(row: dict[str, Any]) -> JobFile:
         reason=row["reason"], release_name=row["release_name"],
         media_item_id=row["media_item_id"], media_item=item, episodes=episodes,
         media_file_id=row["media_file_id"], size=row["size"] or 0, recorded_at=recorded,
+        code=_code(row.get("code")),
     )

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mydia_import.decisions import Code
 from mydia_import.library import provenance, vocabulary
 from mydia_import.library.db import Database, timestamp
 from mydia_import.library.schema import TOOL_TABLES, Table
@@ -78,9 +79,21 @@ def _mydia_metadata(db: Database) -> int:
     return changed
 
 
+def _job_line_codes(db: Database) -> int:
+    """Job lines carry their reason's code (decisions.py): the column, and the one code a
+    command looks for (`retry`: a subtitle skipped because its video failed) on the older lines."""
+    if "import_job_files" not in db.table_names():
+        return 0
+    if "code" not in db.columns("import_job_files"):
+        db.execute("ALTER TABLE import_job_files ADD COLUMN code TEXT")
+    return db.execute("UPDATE import_job_files SET code = ? WHERE code IS NULL AND status = 'skipped' "
+                      "AND reason LIKE 'its video was not imported%'", [str(Code.VIDEO_FAILED)]).rowcount
+
+
 MIGRATIONS = (
     Migration(1, "tool tables without foreign keys into Mydia's tables", _drop_mydia_references),
     Migration(2, "media_files.metadata in Mydia's keys, quality columns in Mydia's words", _mydia_metadata),
+    Migration(3, "import_job_files.code: each job line's rule", _job_line_codes),
 )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mydia_import.decisions import Code
 from mydia_import.models import Action, EpisodeRef, Kind, MediaRef, Status
 
 
@@ -145,6 +146,7 @@ class JobFile:
     media_file_id: str | None
     size: int
     recorded_at: dt.datetime
+    code: Code | None = None  # the rule of the reason (decisions.py); None on lines from before codes
 
     def to_json(self) -> dict[str, Any]:
         """The same shape as a file of `scan --json`, plus what history adds."""
@@ -155,6 +157,7 @@ class JobFile:
             "action": str(self.action),
             "status": str(self.status),
             "reason": self.reason,
+            "code": None if self.code is None else str(self.code),
             "media_item": self.media_item.to_json() if self.media_item else None,
             "episodes": [e.to_json() for e in self.episodes],
             "release_name": self.release_name,

@@ -279,6 +279,7 @@ IMPORT_JOB_FILES = Table(
         "media_file_id TEXT",
         "size INTEGER",
         "recorded_at TEXT NOT NULL",
+        "code TEXT",  # the rule of the reason (decisions.py): what retry looks for, not the words
     ),
     indexes=(
         # No index on media_file_id: nothing looks lines up by it, and its random ids would

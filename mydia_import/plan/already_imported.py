@@ -22,12 +22,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.execute import recovery
 from mydia_import.library.journal import Entry, Identity
 from mydia_import.models import Candidate, Kind, LibraryRoot, PlannedFile, Status
 from mydia_import.pathtext import display
-
-REIMPORT_HINT = "--reimport imports it again"
 
 
 def companion_releases(companions: Iterable[Candidate]) -> set[Path]:
@@ -62,10 +62,10 @@ def recall(c: Candidate, entry: Entry | None, existing: set[str], configured: di
         return None
     # Nothing anybody expects now: a scan that finds only such files has nothing to do.
     return PlannedFile(replace(c, expected=False), Status.SKIPPED, release=recovery.release_of(record),
-                       match=recovery.match_of(record), reason=_why(entry, now, in_place, library))
+                       match=recovery.match_of(record), why=_why(entry, now, in_place, library))
 
 
-def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> str:
+def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> Decision:
     done = f"imported on {(entry.finished_at or entry.started_at)[:10]} by job {entry.job_id[:8]} as " \
            f"{display(entry.destination)}"
     later = library.journal.later_replacement(entry.destination, entry.started_at)
@@ -77,7 +77,7 @@ def _why(entry: Entry, now: Identity | None, in_place: bool, library) -> str:
         since = "the library file has since been removed"
     else:
         since = "the library file has been changed since"
-    return f"{done}; {since}; not imported again ({REIMPORT_HINT})"
+    return rules.imported_before(done, since)
 
 
 def moved_videos(releases: Iterable[Path], library, configured: dict[Path, LibraryRoot]) -> list[PlannedFile]:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
+from mydia_import.decisions import Decision
 from mydia_import.models import Action, Kind, MediaType, PlannedFile, Status
 from mydia_import.plan import quality
 
@@ -37,7 +39,7 @@ class Claims:
         self._items: dict[str, tuple] | None = {} if one_per_item else None
         self._beaten: dict[str, str] = {}  # a video that lost a movie or episode: the source that won it
         self._retired: dict[str, str] = {}  # a library file a planned one replaces: that one's source
-        self._reasons: dict[tuple[str, bool], str] = {}  # why the others aimed at it are not imported
+        self._reasons: dict[tuple[str, bool], Decision] = {}  # why the others aimed at it are not imported
         self._videos: dict[str, tuple[str, str]] = {}  # companion's source: its video's source, destination
         self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
 
@@ -87,19 +89,20 @@ class Claims:
             elif held[-1] != source:
                 self._beaten.setdefault(source, held[-1])
 
-    def overruled(self, source: Path, status: Status, destination: Path | None, *, stops: bool = True) -> str | None:
+    def overruled(self, source: Path, status: Status, destination: Path | None, *,
+                  stops: bool = True) -> Decision | None:
         """Why a file planned (or already imported) is not imported after all, or None."""
         if status in _CLAIMING and destination is not None:
             why = None
             video = self._videos.get(str(source))
             if video is not None:  # a companion whose video lost is not imported, whatever it holds
                 lost = self._lost(*video, Status.PLANNED)
-                why = f"its video {os.path.basename(video[0])} is not imported ({lost})" if lost else None
+                why = rules.video_not_imported(os.path.basename(video[0]), lost.message) if lost else None
             why = why or self._lost(str(source), str(destination), status)
             if why is not None:
                 return why
         if stops and self._stop is not None and status is Status.PLANNED:
-            return f"not imported: the run stopped at the conflict at {self._stop} (--conflict fail)"
+            return rules.run_stopped(self._stop)
         return None
 
     def arbitrate(self, p: PlannedFile, *, stops: bool = True) -> PlannedFile:
@@ -109,30 +112,28 @@ class Claims:
         # A file already there that a better one replaces is no conflict to remember (rescan/fast_path.py): the
         # next scan finds it handled (plan/already_imported.py).
         destination = None if p.status is Status.ALREADY_IMPORTED else p.destination
-        return replace(p, status=Status.SKIPPED, action=Action.NONE, reason=why, destination=destination)
+        return replace(p, status=Status.SKIPPED, action=Action.NONE, why=why, destination=destination)
 
-    def _lost(self, source: str, destination: str, status: Status) -> str | None:
+    def _lost(self, source: str, destination: str, status: Status) -> Decision | None:
         """Why this file lost its destination, or its movie or episode, or None."""
         replaced = status is Status.ALREADY_IMPORTED
         holder = self._holders[destination][-1]
         if holder != source:
-            return self._reason(destination, holder, replaced,
-                                f"goes to the same destination ({os.path.basename(destination)})")
+            return self._reason(destination, holder, replaced, os.path.basename(destination))
         if replaced and destination in self._retired:
-            return self._reason(destination, self._retired[destination], replaced, "")
+            return self._reason(destination, self._retired[destination], replaced, None)
         winner = self._beaten.get(source)
         if winner is not None:
-            return self._reason(winner, winner, replaced, "is a better copy of the same movie or episode")
+            return self._reason(winner, winner, replaced, None)
         return None
 
-    def _reason(self, claim: str, holder: str, replaced: bool, what: str) -> str:
+    def _reason(self, claim: str, holder: str, replaced: bool, at: str | None) -> Decision:
+        """at: the name of the destination both files aim at; None when they share a movie or episode."""
         why = self._reasons.get((claim, replaced))
         if why is None:  # one text for all the files that lost this claim
             name = os.path.basename(holder)
             why = self._reasons[(claim, replaced)] = (
-                f"replaced in this run by {name}, a better release" if replaced else
-                f"{name} from this run {what} and is preferred (already there, better quality or larger); "
-                "only one can be imported")
+                rules.replaced_in_run(name) if replaced else rules.collision(name, at))
         return why
 
 

@@ -57,7 +57,7 @@ def results(paths: Sequence[Path], request: Request, settings, library, parser, 
     for i, r in enumerate(found):
         why = claims.overruled(r.source, r.status, r.destination)
         if why is not None:
-            found[i] = replace(r, status=Status.SKIPPED, action=Action.NONE, destination=None, reason=why)
+            found[i] = replace(r, status=Status.SKIPPED, action=Action.NONE, destination=None, why=why)
     return found
 
 

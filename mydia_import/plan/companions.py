@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from mydia_import import decisions as rules
 from mydia_import.execute.transfer import predict_action, same_file
 from mydia_import.models import (
     Action,
@@ -54,18 +55,18 @@ def plan_subtitles(
         by_release.setdefault(v.candidate.release, []).append(v)
     for sub in subtitles:
         if sub.skip_reason:
-            planned.append(PlannedFile(sub, Status.SKIPPED, reason=sub.skip_reason))
+            planned.append(PlannedFile(sub, Status.SKIPPED, reason=sub.skip_reason, code=sub.skip_code))
             continue
         release = parse(sub.path.name)
         video = find_video(sub, release, by_release.get(sub.release, ()))
         if video is None:
             planned.append(PlannedFile(sub, Status.SKIPPED, release=release,
-                                       reason="no video of this release matches this subtitle"))
+                                       why=rules.no_video_for_subtitle()))
             continue
         if video.status not in _USABLE or video.destination is None:
             planned.append(PlannedFile(
                 sub, Status.SKIPPED, release=release, match=video.match, companion_of=video.candidate.path,
-                reason=f"its video {video.candidate.path.name} is not imported ({video.reason})",
+                why=rules.video_not_imported(video.candidate.path.name, video.reason),
             ))
             continue
         key = (video.destination, release.language or "", release.forced, release.sdh)
@@ -120,7 +121,7 @@ def plan_extras(
     planned: list[PlannedFile] = []
     for extra in extras:
         if not import_extras or extra.extra is None:
-            planned.append(PlannedFile(extra, Status.SKIPPED, reason=extra.skip_reason))
+            planned.append(PlannedFile(extra, Status.SKIPPED, reason=extra.skip_reason, code=extra.skip_code))
             continue
         usable = [v for v in videos if v.candidate.release == extra.release and v.status in _USABLE
                   and v.destination is not None and v.match is not None and v.root is not None]
@@ -128,7 +129,7 @@ def plan_extras(
         if len(items) != 1:
             why = ("no video of its release is imported" if not items
                    else "its release holds videos of several items; cannot tell whose extra it is")
-            planned.append(PlannedFile(extra, Status.SKIPPED, reason=f"an extra, not imported: {why}"))
+            planned.append(PlannedFile(extra, Status.SKIPPED, why=rules.extra_not_imported(why)))
             continue
         video = usable[0]
         folder = extras_folder(video)
@@ -213,9 +214,9 @@ def _conflict(planned: PlannedFile, dest: Path, policy: ConflictPolicy,
     taken = f"{dest} already holds a different {what}"
     if policy is ConflictPolicy.FAIL:
         return replace(planned, status=Status.FAILED, action=Action.NONE, stops_run=True,
-                       reason=f"{taken} and --conflict is fail")
+                       why=rules.conflict_fail(taken))
     return replace(planned, status=Status.SKIPPED, action=Action.NONE,
-                   reason=f"{taken}; keep it, or import with --conflict replace or keep-both")
+                   why=rules.destination_taken(taken, "replace or keep-both"))
 
 
 def _same_bytes(a: Path, b: Path, chunk: int = 1 << 20) -> bool:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from mydia_import.decisions import Code
 from mydia_import.discover.walk import format_size
 from mydia_import.library import provenance, vocabulary
 from mydia_import.models import Release
@@ -179,6 +180,7 @@ class Verdict:
 
     better: bool
     reason: str
+    code: Code | None = None  # why not (decisions.py); None when it is better
 
 
 def judge(new: Quality, old: Quality, policy: Policy | None = None) -> Verdict:
@@ -188,24 +190,24 @@ def judge(new: Quality, old: Quality, policy: Policy | None = None) -> Verdict:
     policy = policy or Policy()
     if not old.known:
         return Verdict(False, "of unknown quality (nothing in its record or name says it); "
-                              "use --conflict replace to replace it anyway")
+                              "use --conflict replace to replace it anyway", Code.UNKNOWN_QUALITY)
     if not policy.upgrades_allowed:
-        return Verdict(False, f"{policy.by()} allows no upgrades ({old.words()} already there)")
+        return Verdict(False, f"{policy.by()} allows no upgrades ({old.words()} already there)", Code.NO_UPGRADES)
     if not policy.allows(new) and policy.allows(old):
         allowed = ", ".join(sorted(policy.allowed or ()))
         return Verdict(False, f"{new.words()} is not one of the qualities of {policy.by()} ({allowed}); "
-                              f"{old.words()} already there is")
+                              f"{old.words()} already there is", Code.NOT_IN_PROFILE)
     cutoff = policy.cutoff
     if cutoff is not None and reached(old, cutoff) and not (
             new.grade() == old.grade() and new.revision > old.revision):
         return Verdict(False, f"{old.words()} already there meets the upgrade cutoff {cutoff.words()} "
-                              f"({policy.by()})")
+                              f"({policy.by()})", Code.CUTOFF_MET)
     same = new.grade() == old.grade() and new.revision == old.revision
     if new.key() > old.key():
         extra = f", the same quality and larger ({_size(new.size)} over {_size(old.size)})" if same else ""
         return Verdict(True, f"{new.words()} replaces {old.words()}{extra}")
     extra = f" (the same quality, and not larger: {_size(new.size)} vs {_size(old.size)})" if same else ""
-    return Verdict(False, f"{new.words()} is not better than {old.words()} already there{extra}")
+    return Verdict(False, f"{new.words()} is not better than {old.words()} already there{extra}", Code.NOT_AN_UPGRADE)
 
 
 def _size(n: int) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from mydia_import import decisions
 from mydia_import.discover.walk import format_size
 from mydia_import.errors import MydiaImportError
 from mydia_import.execute.transfer import impossible, predict_action, same_file
@@ -85,17 +86,16 @@ def against_rivals(p: PlannedFile, rivals: Sequence[Rival], rules: Rules) -> Pla
     held = f"{label} already has a video in the library: {names}"
     if policy is ConflictPolicy.FAIL:
         return replace(p, status=Status.FAILED, action=Action.NONE, stops_run=True, rival=rivals[0].path,
-                       reason=f"{held}, and --conflict is fail")
+                       why=decisions.rival_fail(held))
     if policy is ConflictPolicy.SKIP:
         return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=rivals[0].path,
-                       reason=f"{held}; keep it, or import with --conflict upgrade, replace or keep-both")
+                       why=decisions.rival_video(held))
     wanted = {(e.season, e.episode) for e in p.match.episodes}
     for r in rivals:
         if r.episodes - wanted:  # replacing it would leave its other episodes with no video
             lost = ", ".join(f"S{s:02d}E{e:02d}" for s, e in sorted(r.episodes - wanted))
             return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,
-                           reason=f"{label} is in {r.name()} with {lost}; replacing it would leave {lost} "
-                                  "without a video, so it stays (import a release that holds them all)")
+                           why=decisions.would_orphan(label, r.name(), lost))
     if policy is ConflictPolicy.UPGRADE:  # better than each of them, or nothing
         new = quality.of_release(p.release, p.candidate.size)
         policy = policy_of(p, rules)
@@ -103,7 +103,7 @@ def against_rivals(p: PlannedFile, rivals: Sequence[Rival], rules: Rules) -> Pla
         for r, verdict in zip(rivals, verdicts, strict=True):
             if not verdict.better:
                 return replace(p, status=Status.SKIPPED, action=Action.NONE, rival=r.path,
-                               reason=f"{label} already has {r.name()}: {verdict.reason} (--conflict upgrade)")
+                               why=decisions.not_upgraded(verdict, f"{label} already has {r.name()}"))
         why = "; ".join(v.reason for v in verdicts)
     else:
         why = f"replaces {names} (--conflict replace)"
@@ -113,22 +113,21 @@ def against_rivals(p: PlannedFile, rivals: Sequence[Rival], rules: Rules) -> Pla
 
 def _plan_video(candidate, identify, rules: Rules, stored_at) -> PlannedFile:
     if candidate.skip_reason:
-        return PlannedFile(candidate, Status.SKIPPED, reason=candidate.skip_reason)
+        return PlannedFile(candidate, Status.SKIPPED, reason=candidate.skip_reason, code=candidate.skip_code)
     ident = identify(candidate)
     if ident.sample:
         # Too short for what the library expects of it: a sample, so nothing to do, not a failure.
         return PlannedFile(replace(candidate, expected=False), Status.SKIPPED, release=ident.release,
-                           reason=ident.reason)
+                           reason=ident.reason, code=ident.code)
     if ident.match is None:
         return PlannedFile(candidate, Status.SKIPPED, release=ident.release, reason=ident.reason,
-                           note=ident.note)
+                           code=ident.code, note=ident.note)
     root = _root(ident.match.item, rules)
     if root is None:
         kind = "movies" if ident.match.item.type is MediaType.MOVIE else "tv"
         return PlannedFile(
             candidate, Status.SKIPPED, release=ident.release, match=ident.match,
-            reason=f"no {kind} library folder is configured; set [library] {kind} in the config "
-            f"(or run `mydia-import init`)",
+            why=decisions.no_library_folder(kind),
         )
     relative = destination_for(ident.match, ident.release, candidate.path.suffix, rules)
     base = PlannedFile(candidate, Status.PLANNED, root=root, release=ident.release, match=ident.match,
@@ -143,7 +142,8 @@ def _unless_impossible(planned: PlannedFile, mode: TransferMode) -> PlannedFile:
     if planned.status is not Status.PLANNED or planned.destination is None:
         return planned
     why = impossible(planned.candidate.path, planned.destination, mode)
-    return planned if why is None else replace(planned, status=Status.FAILED, action=Action.NONE, reason=why)
+    return planned if why is None else replace(planned, status=Status.FAILED, action=Action.NONE,
+                                                   why=decisions.hardlink_impossible(why))
 
 
 def destination_for(match: Match, release: Release | None, suffix: str, rules: Rules) -> str:
@@ -200,10 +200,10 @@ def decide_destination(
         return _upgrade_or_skip(planned, dest, taken, stored, rules)
     if policy is ConflictPolicy.FAIL:
         return replace(planned, status=Status.FAILED, action=Action.NONE, stops_run=True,
-                       reason=f"{taken} and --conflict is fail")
+                       why=decisions.conflict_fail(taken))
     return replace(
         planned, status=Status.SKIPPED, action=Action.NONE,
-        reason=f"{taken}; keep it, or import with --conflict replace, upgrade or keep-both",
+        why=decisions.destination_taken(taken, "replace, upgrade or keep-both"),
     )
 
 
@@ -223,7 +223,7 @@ def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored, rules
     if verdict.better:
         return replace(planned, replaces=dest, note=f"{verdict.reason}; the old file goes to the recycle folder")
     return replace(planned, status=Status.SKIPPED, action=Action.NONE,
-                   reason=f"{taken}: {verdict.reason} (--conflict upgrade)")
+                   why=decisions.not_upgraded(verdict, taken))
 
 
 def policy_of(p: PlannedFile, rules: Rules) -> quality.Policy:

@@ -27,13 +27,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mydia_import import __version__
+from mydia_import.decisions import Code
 from mydia_import.discover import walk as discover
 from mydia_import.execute import recovery
 from mydia_import.library.journal import Identity
 from mydia_import.models import Action, FileResult, Kind, LibraryRoot, PlannedFile, Status
 from mydia_import.pathtext import display
 
-FORMAT = 1  # of the stored results: a change of it remembers every release anew
+FORMAT = 2  # of the stored results: a change of it remembers every release anew (2: each result's code)
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,7 @@ def _result(f: dict) -> FileResult:
         source=Path(f["source"]), kind=Kind(f["kind"]), status=Status(f["status"]), action=Action(f["action"]),
         destination=Path(f["destination"]) if f["destination"] is not None else None, reason=f["reason"],
         match=recovery.match_of(f), media_file_id=f["media_file_id"], size=f["size"], expected=f["expected"],
-        note=f["note"])
+        note=f["note"], code=Code(f["code"]) if f.get("code") else None)
 
 
 # --- remembering -------------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def _stored(p: PlannedFile, result: FileResult, entry, walk: Walk) -> dict | Non
     if c.extra == "nfo":
         return None  # planned beside its video, not discovered: reported after every release
     if result.status is Status.SKIPPED:
-        remembered = c.skip_reason is not None and not c.expected and result.reason == c.skip_reason
+        remembered = c.skip_code is not None and not c.expected and result.code is c.skip_code
         return _stored_result(result) if remembered else None
     if result.status not in (Status.IMPORTED, Status.ALREADY_IMPORTED) or (
             result.status is Status.IMPORTED and result.reason is not None):
@@ -213,7 +214,7 @@ def _stored(p: PlannedFile, result: FileResult, entry, walk: Walk) -> dict | Non
         return None  # changed since the walk
     if c.kind is Kind.VIDEO and (result.media_file_id is None or entry.media_file_id != result.media_file_id):
         return None
-    known = replace(result, status=Status.ALREADY_IMPORTED, action=Action.NONE, reason=None, note=None,
+    known = replace(result, status=Status.ALREADY_IMPORTED, action=Action.NONE, reason=None, code=None, note=None,
                     match=recovery.match_of(entry.record))
     root = recovery.root_of(entry.record)
     library_file = entry.dest_identity
@@ -227,7 +228,7 @@ def _is_conflict(p: PlannedFile, result: FileResult) -> bool:
     that file stays."""
     return (result.status is Status.SKIPPED and p.status is Status.SKIPPED and p.candidate.skip_reason is None
             and p.match is not None and p.root is not None and p.destination is not None
-            and result.reason == p.reason and _in_the_way(p).is_relative_to(p.root.path))
+            and p.code is not None and result.code is p.code and _in_the_way(p).is_relative_to(p.root.path))
 
 
 def _follows(p: PlannedFile, result: FileResult, blocked: set[Path]) -> bool:
@@ -271,5 +272,5 @@ def _stored_result(result: FileResult) -> dict:
         "action": str(result.action), "destination": str(result.destination) if result.destination else None,
         "reason": result.reason, "match": recovery.record_match(result.match),
         "media_file_id": result.media_file_id, "size": result.size, "expected": result.expected,
-        "note": result.note,
+        "note": result.note, "code": None if result.code is None else str(result.code),
     }
