@@ -157,7 +157,7 @@ KEYS: tuple[Key, ...] = (
         "A copy (and a move across filesystems) keeps the source's modification and access times."),
     Key("downloads", "remove_emptied_folders", "remove_emptied_folders", "bool", True,
         "After --mode move, remove a release folder left holding nothing but junk and samples."),
-    Key("metadata", "lookup", "metadata_lookup", "bool", False,
+    Key("metadata", "lookup", "metadata_lookup", "bool", True,
         "`library add` looks titles up at TVmaze and TMDB, and a scan refreshes a known show "
         "with an unknown episode (`--offline` / `--lookup` decide per command)."),
     Key("metadata", "add_unknown", "metadata_add_unknown", "enum:never,confident,ask", "never",
@@ -286,7 +286,7 @@ class Settings:
     archives_work_folder: Path | None = None
     archives_max_size_gb: int = 500
     # Metadata providers (issue 16); defaults as in KEYS. Network only when asked.
-    metadata_lookup: bool = False
+    metadata_lookup: bool = True
     metadata_add_unknown: str = "never"
     tmdb_api_key: str | None = None
     tmdb_api_key_file: Path | None = None

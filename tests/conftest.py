@@ -142,8 +142,17 @@ def write_config(
     if downloads is not None:
         lines += ["", "[downloads]", f"path = {json.dumps(str(downloads))}"]
     # min_age = 0: the tests write their downloads a moment before they scan them.
+    # No test reaches the internet: provider tests turn lookups on against their local server.
+    # [import] stays last: tests append keys to it.
+    lines += ["", "[metadata]", "lookup = false"]
     lines += ["", "[import]", f'mode = "{mode}"', f'conflict = "{conflict}"', "min_age = 0", ""]
     return write_text(path, "\n".join(lines))
+
+
+def own_metadata_section(config: Path) -> None:
+    """Take out write_config's `[metadata] lookup = false`, so a test can write its own section."""
+    config.write_text(config.read_text(encoding="utf-8").replace("\n[metadata]\nlookup = false\n", "\n"),
+                      encoding="utf-8")
 
 
 def describe_result(result) -> str:

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from conftest import KIB, Workspace, expect, tree, write_file
+from conftest import KIB, Workspace, expect, own_metadata_section, tree, write_file
 from fake_providers import SLOW_HORSES, TMDB_KEY, FakeProviders, Reply, standard
 
 EPISODE = "Slow.Horses.S01E02.1080p.WEB.h264-GRP"
@@ -22,6 +22,7 @@ def fake() -> Iterator[FakeProviders]:
 
 
 def _configure(ws: Workspace, fake: FakeProviders, add_unknown: str, lookup: bool = False) -> Workspace:
+    own_metadata_section(ws.config)
     with ws.config.open("a") as config:
         config.write(f'\n[metadata]\nadd_unknown = "{add_unknown}"\nlookup = {str(lookup).lower()}\n'
                      f'tvmaze_url = "{fake.url}"\ntmdb_url = "{fake.url}/3"\n'

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import KIB, Workspace, expect, tree, write_file
+from conftest import KIB, Workspace, expect, own_metadata_section, tree, write_file
 from fake_providers import SLOW_HORSES, TMDB_KEY, FakeProviders, Reply, serving, standard_routes
 
 
@@ -21,6 +21,7 @@ def fake() -> Iterator[FakeProviders]:
 @pytest.fixture
 def ws(bare_workspace: Workspace, fake: FakeProviders, monkeypatch) -> Workspace:
     """An empty library whose providers are the local server, looked up by default."""
+    own_metadata_section(bare_workspace.config)
     with bare_workspace.config.open("a") as config:
         config.write(f'\n[metadata]\nlookup = true\ntvmaze_url = "{fake.url}"\ntmdb_url = "{fake.url}/3"\n'
                      f'cache = "{bare_workspace.root / "cache"}"\ntimeout = 2\n')
@@ -82,10 +83,33 @@ def test_offline_keeps_the_typed_behaviour(ws, fake):
     assert fake.requests == []
 
 
-def test_without_lookup_no_call_is_made(bare_workspace, fake, monkeypatch):
+def test_with_lookup_off_no_call_is_made(bare_workspace, fake, monkeypatch):
     monkeypatch.setenv("MYDIA_IMPORT_METADATA_TVMAZE_URL", fake.url)
-    bare_workspace.ok("library", "add", "show", "Slow Horses")
+    bare_workspace.ok("library", "add", "show", "Slow Horses")  # the test config says lookup = false
     assert fake.requests == []
+
+
+def test_a_show_is_looked_up_by_default_and_offline_keeps_it_typed(bare_workspace, fake, monkeypatch):
+    own_metadata_section(bare_workspace.config)  # no [metadata] at all: the defaults
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_TVMAZE_URL", fake.url)
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_CACHE", str(bare_workspace.root / "cache"))
+    bare_workspace.ok("library", "add", "show", "Slow Horses", "--offline")
+    assert fake.requests == []
+    bare_workspace.ok("library", "add", "show", "Slow Horses", "--yes")
+    assert fake.requests != []
+    [show] = bare_workspace.json("library", "list")["items"]
+    assert (show["title"], show["year"]) == ("Slow Horses", 2022) and show["episodes"] > 0
+
+
+def test_a_movie_is_looked_up_by_default_only_with_a_tmdb_key(bare_workspace, fake, monkeypatch):
+    own_metadata_section(bare_workspace.config)
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_TMDB_URL", f"{fake.url}/3")
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_CACHE", str(bare_workspace.root / "cache"))
+    result = bare_workspace.ok("library", "add", "movie", "Arrival", "--year", "2016")
+    assert fake.requests == [] and "warning" not in result.stderr  # no key: added as typed, silently
+    monkeypatch.setenv("MYDIA_IMPORT_METADATA_TMDB_API_KEY", TMDB_KEY)
+    bare_workspace.ok("library", "add", "movie", "Arrival", "--year", "2016", "--yes")
+    assert fake.requests != []
 
 
 def test_a_provider_down_is_a_warning_and_the_item_is_added_as_typed(ws, fake):

@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Iterator
 
 import pytest
-from conftest import KIB, Workspace, write_file
+from conftest import KIB, Workspace, own_metadata_section, write_file
 from fake_providers import SLOW_HORSES, FakeProviders, Reply, standard
 
 from mydia_import.library import Library
@@ -78,6 +78,7 @@ def fake() -> Iterator[FakeProviders]:
 
 @pytest.fixture
 def ws(bare_workspace: Workspace, fake: FakeProviders) -> Workspace:
+    own_metadata_section(bare_workspace.config)
     with bare_workspace.config.open("a") as config:
         config.write(f'\n[metadata]\nlookup = true\ntvmaze_url = "{fake.url}"\n'
                      f'cache = "{bare_workspace.root / "cache"}"\ntimeout = 2\n')

@@ -61,7 +61,7 @@ def add_movie(
 ) -> None:
     """Add one movie (looked up at TMDB with --lookup or [metadata] lookup)."""
     env = env_of(ctx, json_mode, quiet, verbose)
-    if wants_lookup(env, lookup, offline) and add_looked_up(
+    if wants_lookup(env, lookup, offline, type=MediaType.MOVIE) and add_looked_up(
             env, MediaType.MOVIE, title, year, tuple(alias or ()), tmdb_id=tmdb_id, imdb_id=imdb_id,
             tvmaze_id=None, yes=yes):
         return

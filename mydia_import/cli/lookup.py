@@ -25,10 +25,19 @@ TvmazeOption = Annotated[int | None, typer.Option("--tvmaze-id", help="The TVmaz
 _PROVIDER = {MediaType.TV_SHOW: "TVmaze", MediaType.MOVIE: "TMDB"}
 
 
-def wants_lookup(env, lookup: bool, offline: bool, tvmaze_id: int | None = None) -> bool:
+def wants_lookup(env, lookup: bool, offline: bool, tvmaze_id: int | None = None,
+                 type: MediaType = MediaType.TV_SHOW) -> bool:
+    """Whether `library add` asks a provider: asked for (`--lookup`, an id), or `[metadata] lookup`
+    (on by default) where a provider can answer without being set up: TVmaze always, TMDB (movies)
+    only with a key."""
     if offline:
         return False
-    return lookup or tvmaze_id is not None or env.settings().metadata_lookup
+    if lookup or tvmaze_id is not None:
+        return True
+    settings = env.settings()
+    if not settings.metadata_lookup:
+        return False
+    return type is MediaType.TV_SHOW or bool(settings.tmdb_api_key or settings.tmdb_api_key_file)
 
 
 def add_looked_up(env, type: MediaType, title: str, year: int | None, aliases: tuple[str, ...], *,

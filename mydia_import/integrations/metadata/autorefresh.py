@@ -1,8 +1,8 @@
 """A scan that meets a known show with an unknown episode refreshes that show once per run,
 then decides again, so a running show's new episode imports without a manual step.
 
-Only with `[metadata] lookup = true`, never in a dry run. The library is wrapped for matching
-only: every other call goes straight through.
+Only with `[metadata] lookup` (on by default; TMDB only with a key), never in a dry run. The
+library is wrapped for matching only: every other call goes straight through.
 """
 
 from __future__ import annotations
@@ -50,6 +50,9 @@ class RefreshingCatalog:
 
         item = self._library.get_item(item_id)
         provider = "TVmaze" if ids.get("tvmaze_id") is not None else "TMDB"
+        if provider == "TMDB" and not (getattr(self._settings, "tmdb_api_key", None)
+                                       or getattr(self._settings, "tmdb_api_key_file", None)):
+            return False  # lookups are on by default; TMDB without a key is not a failure to report
         try:
             if self._providers is None:
                 self._providers = Providers(self._settings)

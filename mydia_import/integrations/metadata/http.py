@@ -54,7 +54,8 @@ class Http:
                 self.calls += 1
                 response = self._client.get(url, params=params, headers=dict(headers))
             except httpx.HTTPError as error:
-                if last:
+                # No network or no such host: asking again in a few seconds will not change that.
+                if last or isinstance(error, httpx.ConnectError):
                     raise ProviderError(_unreachable(self.provider, error, self.timeout)) from None
                 self.sleep(2 ** attempt)
                 continue
