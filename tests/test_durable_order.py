@@ -7,7 +7,7 @@ real import (docs/explanation/safety.md, "The durable order"):
 4. the source of a move is removed only after both, and a move on one filesystem makes the new
    name durable before the old one goes.
 
-A change to execute/transfer.py or execute/importer.py that reorders these fails here."""
+A change to execute/transfer.py or execute/placing.py that reorders these fails here."""
 
 from __future__ import annotations
 

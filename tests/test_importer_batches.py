@@ -7,7 +7,7 @@ from __future__ import annotations
 from conftest import OFFICE_S02, make_pack_release
 
 from mydia_import.errors import LibraryError
-from mydia_import.execute import importer
+from mydia_import.execute import placing
 from mydia_import.library.core import Library
 
 
@@ -15,13 +15,13 @@ def test_a_batch_of_links_is_journaled_in_one_commit_before_the_first_link(works
     ws = workspace
     pack = make_pack_release(ws.downloads)
     seen: list[int] = []
-    real_place = importer.place
+    real_place = placing.place
 
     def place(source, dest, *args, **kwargs):
         seen.append(ws.count("import_transfers"))  # committed rows, read from another connection
         return real_place(source, dest, *args, **kwargs)
 
-    monkeypatch.setattr(importer, "place", place)
+    monkeypatch.setattr(placing, "place", place)
     ws.ok("import", str(pack.folder), "--mode", "hardlink")
     assert seen == [3, 3, 3]
 

@@ -24,7 +24,7 @@ from conftest import (
 )
 
 from mydia_import.errors import LibraryError
-from mydia_import.execute import importer
+from mydia_import.execute import placing
 from mydia_import.execute.faults import VARIABLE
 from mydia_import.execute.tidy import (
     DEFAULT_JUNK_EXTENSIONS,
@@ -168,7 +168,7 @@ def test_a_file_that_cannot_be_recorded_is_taken_back_with_its_folders(workspace
     def broken(*args, **kwargs):
         raise LibraryError("disk I/O error")
 
-    monkeypatch.setattr(importer, "_record", broken)
+    monkeypatch.setattr(placing, "_record", broken)
     document = ws.json("scan", "--mode", "copy", code=4)
     assert "the import was undone" in document["files"][0]["reason"]
     assert folders(ws.tv) == set()

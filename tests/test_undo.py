@@ -25,7 +25,7 @@ from conftest import (
 )
 
 from mydia_import.errors import TransferError
-from mydia_import.execute import importer
+from mydia_import.execute import placing
 
 
 def db_rows(ws) -> dict[str, int]:
@@ -232,16 +232,16 @@ def test_retry_finds_a_subtitle_skipped_for_its_failed_video_by_its_code(workspa
     subtitle_file = release.folder / "Subs" / "English.srt"  # after its video in the run's order
     subtitle_file.parent.mkdir()
     subtitle_file.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n")
-    real_place = importer.place
+    real_place = placing.place
 
     def failing_video(source, *args, **kwargs):
         if source.suffix == ".mkv":
             raise TransferError("copying", "the disk said no", source)
         return real_place(source, *args, **kwargs)
 
-    monkeypatch.setattr(importer, "place", failing_video)
+    monkeypatch.setattr(placing, "place", failing_video)
     document = ws.json("scan", "--mode", "copy", code=4)  # one file after the other, not a batch of links
-    monkeypatch.setattr(importer, "place", real_place)  # the user fixed it
+    monkeypatch.setattr(placing, "place", real_place)  # the user fixed it
     by_source = {f["source"]: f for f in document["files"]}
     assert by_source[str(release.video)]["code"] == "transfer-failed"
     subtitle = by_source[str(subtitle_file)]
