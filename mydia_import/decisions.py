@@ -305,12 +305,14 @@ def run_stopped(at: object) -> Decision:
     return Decision(Code.RUN_STOPPED, f"not imported: the run stopped at the conflict at {at} (--conflict fail)")
 
 
-def collision(winner: str, destination: str | None) -> Decision:
-    """Two files of one run aimed at one destination (its name), or at one movie or episode (None)."""
+def collision(winner: str, destination: str | None, why: str = "already there, better quality or larger"
+              ) -> Decision:
+    """Two files of one run aimed at one destination (its name), or at one movie or episode (None);
+    `why` the winner is preferred (its quality over the loser's)."""
     how = (f"goes to the same destination ({destination})" if destination is not None
            else "is a better copy of the same movie or episode")
-    return Decision(Code.COLLISION, f"{winner} from this run {how} and is preferred (already there, better "
-                                    "quality or larger); only one can be imported")
+    return Decision(Code.COLLISION, f"{winner} from this run {how} and is preferred ({why}); "
+                                    "only one can be imported")
 
 
 def replaced_in_run(winner: str) -> Decision:

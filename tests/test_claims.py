@@ -66,9 +66,9 @@ def companion(of: PlannedFile, name: str, kind: Kind = Kind.SUBTITLE, *, dest: P
                        companion_of=of.candidate.path)
 
 
-def collision(winner: PlannedFile, dest: Path = DEST) -> str:
+def collision(winner: PlannedFile, dest: Path = DEST, why: str = "1080p BluRay over 720p HDTV") -> str:
     return (f"{winner.candidate.path.name} from this run goes to the same destination ({dest.name}) and is "
-            "preferred (already there, better quality or larger); only one can be imported")
+            f"preferred ({why}); only one can be imported")
 
 
 def arbitrated(batches: list[list[PlannedFile]]) -> list[PlannedFile]:
@@ -139,29 +139,36 @@ def test_overruled_says_why_a_companion_result_is_not_imported_after_all():
 
 # --- who keeps a destination: already there > quality > size > name order --------------------
 
-@pytest.mark.parametrize("first, second, keeper", [
-    (worse(), better(), 1),
-    (better(), worse(), 0),
-    (worse(size=5000), better(size=100), 1),  # quality before size
-    (video("X.2010", size=100), video("Y.2010", size=200), 1),  # same quality: the larger
-    (video("X.2010", size=200), video("Y.2010", size=100), 0),
-    (video("X.2010"), video("Y.2010"), 0),  # all equal: the first in name order (batch order)
-    (worse(status=Status.ALREADY_IMPORTED), better(size=5000), 0),  # what is already there wins
-    (better(size=5000), worse(status=Status.ALREADY_IMPORTED), 1),
+LARGER = "unknown quality, the same quality, and larger: 200 bytes over 100 bytes"
+THERE = "already in the library or replacing it, 720p HDTV"
+
+
+@pytest.mark.parametrize("first, second, keeper, why", [
+    (worse(), better(), 1, "1080p BluRay over 720p HDTV"),
+    (better(), worse(), 0, "1080p BluRay over 720p HDTV"),
+    (worse(size=5000), better(size=100), 1, "1080p BluRay over 720p HDTV"),  # quality before size
+    (video("X.2010", size=100), video("Y.2010", size=200), 1, LARGER),  # same quality: the larger
+    (video("X.2010", size=200), video("Y.2010", size=100), 0, LARGER),
+    (video("X.2010"), video("Y.2010"), 0,  # all equal: the first in name order (batch order)
+     "unknown quality, the same quality and size: the first in name order"),
+    (worse(status=Status.ALREADY_IMPORTED), better(size=5000), 0, THERE),  # what is already there wins
+    (better(size=5000), worse(status=Status.ALREADY_IMPORTED), 1, THERE),
 ], ids=["better-later", "better-first", "quality-before-size", "larger-later", "larger-first", "name-order",
         "already-there-first", "already-there-later"])
-def test_of_two_files_of_different_batches_aimed_at_one_destination_the_better_keeps_it(first, second, keeper):
+def test_of_two_files_of_different_batches_aimed_at_one_destination_the_better_keeps_it(first, second, keeper,
+                                                                                         why):
     result = arbitrated([[first], [second]])
 
     kept, lost = result[keeper], result[1 - keeper]
     assert kept == (first, second)[keeper]
     assert (lost.status, lost.action) == (Status.SKIPPED, Action.NONE)
-    assert lost.reason == collision(kept)
+    assert lost.reason == collision(kept, why=why)
 
 
-def test_the_files_losing_one_destination_share_one_reason_text():
+def test_the_files_losing_one_destination_the_same_way_share_one_reason_text():
     winner = better()
-    losers = [worse(), video("Inception.2010.DVDRip-C", source="DVD"), video("Inception.2010.CAM-D", source="CAM")]
+    losers = [worse(), video("Inception.2010.720p.HDTV-C", resolution="720p", source="HDTV"),
+              video("Inception.2010.CAM-D", source="CAM")]
     other = video("Other.2010", source="BluRay", dest=MOVIES.path / "Other (2010)" / "Other (2010).mkv")
     other_loser = video("Other.2010.CAM", source="CAM", dest=other.destination)
 
@@ -170,8 +177,9 @@ def test_the_files_losing_one_destination_share_one_reason_text():
     reasons = [p.reason for p in result if p.status is Status.SKIPPED]
     assert len(reasons) == 4
     assert reasons[0] == collision(winner)
-    assert reasons[1] is reasons[0] and reasons[2] is reasons[0]
-    assert reasons[3] == collision(other, other.destination)  # another destination, another text
+    assert reasons[1] is reasons[0]  # the same quality lost to the same file: one text
+    assert reasons[2] == collision(winner, why="1080p BluRay over CAM")  # each names its own quality
+    assert reasons[3] == collision(other, other.destination, why="BluRay over CAM")  # another destination
 
 
 def test_files_that_claim_no_destination_are_left_alone():

@@ -79,9 +79,9 @@ def decisions(report: Report, downloads: Path) -> list[tuple[str, Status, Path |
     return [(f.source.relative_to(downloads).as_posix(), f.status, f.destination, f.reason) for f in report.files]
 
 
-def collision(winner: str, destination: str) -> str:
+def collision(winner: str, destination: str, why: str = "1080p BluRay over 720p HDTV") -> str:
     return (f"{winner} from this run goes to the same destination ({destination}) and is preferred "
-            "(already there, better quality or larger); only one can be imported")
+            f"({why}); only one can be imported")
 
 
 # --- batches: whole releases ---------------------------------------------------------------

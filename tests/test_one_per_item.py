@@ -399,3 +399,11 @@ def test_a_library_folders_quality_profile_keeps_a_quality_outside_it_from_repla
     assert document["files"][0]["code"] == "not-in-profile"
     better = movie(ws, "Inception.2010.720p.BluRay.x264-C")
     assert ws.json("import", str(better.parent), "--conflict", "upgrade")["files"][0]["status"] == "imported"
+
+
+def test_the_release_left_out_of_a_run_names_both_qualities(workspace):
+    ws = workspace
+    movie(ws, "Inception.2010.720p.HDTV.x264-A")
+    movie(ws, "Inception.2010.1080p.BluRay.x264-B", "mp4")
+    [lost] = [f for f in ws.json("scan")["files"] if f["status"] == "skipped"]
+    assert "is preferred (1080p BluRay over 720p HDTV); only one can be imported" in lost["reason"]

@@ -388,8 +388,8 @@ def test_the_second_of_two_files_aimed_at_one_destination_is_skipped_and_names_t
     assert result[0] == first
     assert (result[1].status, result[1].action, result[1].destination) == (Status.SKIPPED, Action.NONE, DEST)
     assert result[1].reason == ("Inception.2010.720p.mkv from this run goes to the same destination "
-                                "(Inception (2010).mkv) and is preferred (already there, better quality or "
-                                "larger); only one can be imported")
+                                "(Inception (2010).mkv) and is preferred (unknown quality, the same quality and "
+                                "size: the first in name order); only one can be imported")
     assert result[1].code is Code.COLLISION
 
 
@@ -458,8 +458,8 @@ def test_plan_videos_decides_each_video_and_catches_collisions(fs):
     assert [(p.status, p.destination, p.reason) for p in result] == [
         (Status.PLANNED, DEST, None),
         (Status.SKIPPED, DEST, "Inception.2010.720p.mkv from this run goes to the same destination "
-                               "(Inception (2010).mkv) and is preferred (already there, better quality or "
-                               "larger); only one can be imported"),
+                               "(Inception (2010).mkv) and is preferred (unknown quality, the same quality "
+                               "and size: the first in name order); only one can be imported"),
         (Status.SKIPPED, None, "looks like a sample: its name says sample"),
         (Status.SKIPPED, None, "no movie called 'Unknown (2010)'"),
         (Status.SKIPPED, None, "no tv library folder is configured; set [library] tv in the config "

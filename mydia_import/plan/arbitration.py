@@ -14,6 +14,7 @@ from pathlib import Path
 
 from mydia_import import decisions as rules
 from mydia_import.decisions import Decision
+from mydia_import.discover.walk import format_size
 from mydia_import.models import Action, Kind, MediaType, PlannedFile, Status
 from mydia_import.plan import quality
 
@@ -37,9 +38,10 @@ class Claims:
         # one holder per file. destination (or movie or episode): (*preference, source), one flat tuple.
         self._holders: dict[str, tuple] = {}
         self._items: dict[str, tuple] | None = {} if one_per_item else None
-        self._beaten: dict[str, str] = {}  # a video that lost a movie or episode: the source that won it
+        self._beaten: dict[str, tuple] = {}  # a video that lost a movie or episode: the entry that won it
         self._retired: dict[str, str] = {}  # a library file a planned one replaces: that one's source
-        self._reasons: dict[tuple[str, bool], Decision] = {}  # why the others aimed at it are not imported
+        self._reasons: dict[tuple, Decision] = {}  # why the others aimed at it are not imported
+        self._losers: dict[str, tuple] = {}  # a file that lost a claim: its own entry (for its quality in words)
         self._videos: dict[str, tuple[str, str]] = {}  # companion's source: its video's source, destination
         self._stop: Path | None = None  # the destination of the first conflict under --conflict fail
 
@@ -61,6 +63,10 @@ class Claims:
             destination, held = str(p.destination), self._holders.get(str(p.destination))
             if held is None or preference > held[:-1]:
                 self._holders[destination] = entry
+                if held is not None:
+                    self._losers.setdefault(held[-1], held)
+            else:
+                self._losers.setdefault(source, entry)
             if video is not None:
                 self._videos[source] = (str(video.candidate.path), str(video.destination))
             elif self._items is not None and p.status is Status.PLANNED and _is_main_video(p):
@@ -85,9 +91,11 @@ class Claims:
                 self._items[key] = entry
             elif preference > held[:-1]:
                 self._items[key] = entry
-                self._beaten.setdefault(held[-1], source)
+                self._beaten.setdefault(held[-1], entry)
+                self._losers.setdefault(held[-1], held)
             elif held[-1] != source:
-                self._beaten.setdefault(source, held[-1])
+                self._beaten.setdefault(source, held)
+                self._losers.setdefault(source, entry)
 
     def overruled(self, source: Path, status: Status, destination: Path | None, *,
                   stops: bool = True) -> Decision | None:
@@ -117,24 +125,26 @@ class Claims:
     def _lost(self, source: str, destination: str, status: Status) -> Decision | None:
         """Why this file lost its destination, or its movie or episode, or None."""
         replaced = status is Status.ALREADY_IMPORTED
-        holder = self._holders[destination][-1]
-        if holder != source:
-            return self._reason(destination, holder, replaced, os.path.basename(destination))
+        holder = self._holders[destination]
+        if holder[-1] != source:
+            return self._reason(destination, holder, source, replaced, os.path.basename(destination))
         if replaced and destination in self._retired:
-            return self._reason(destination, self._retired[destination], replaced, None)
+            return rules.replaced_in_run(os.path.basename(self._retired[destination]))
         winner = self._beaten.get(source)
         if winner is not None:
-            return self._reason(winner, winner, replaced, None)
+            return self._reason(winner[-1], winner, source, replaced, None)
         return None
 
-    def _reason(self, claim: str, holder: str, replaced: bool, at: str | None) -> Decision:
+    def _reason(self, claim: str, holder: tuple, loser: str, replaced: bool, at: str | None) -> Decision:
         """at: the name of the destination both files aim at; None when they share a movie or episode."""
-        why = self._reasons.get((claim, replaced))
-        if why is None:  # one text for all the files that lost this claim
-            name = os.path.basename(holder)
-            why = self._reasons[(claim, replaced)] = (
-                rules.replaced_in_run(name) if replaced else rules.collision(name, at))
-        return why
+        name = os.path.basename(holder[-1])
+        if replaced:
+            return rules.replaced_in_run(name)
+        why = _preferred(holder, self._losers.get(loser))
+        key = (claim, why)
+        if key not in self._reasons:  # one text for all the files that lost this claim the same way
+            self._reasons[key] = rules.collision(name, at, why)
+        return self._reasons[key]
 
 
 _CLAIMING = (Status.PLANNED, Status.ALREADY_IMPORTED)
@@ -160,6 +170,22 @@ def _preference(p: PlannedFile) -> tuple:
     there = p.status is Status.ALREADY_IMPORTED or p.replaces is not None or bool(p.retires)
     rank = (there, *q.grade(), q.revision)
     return (_RANKS.setdefault(rank, rank), p.candidate.size)
+
+
+def _preferred(winner: tuple, loser: tuple | None) -> str:
+    """Why the winner of a claim is preferred, from the two entries ((there, grade..., revision), size, ...)."""
+    if loser is None:
+        return "already there, better quality or larger"
+    (there, *grade), size = winner[0], winner[1]
+    (loser_there, *loser_grade), loser_size = loser[0], loser[1]
+    if there and not loser_there:
+        return f"already in the library or replacing it, {quality.grade_words(*grade)}"
+    words, loser_words = quality.grade_words(*grade), quality.grade_words(*loser_grade)
+    if grade == loser_grade and size == loser_size:
+        return f"{words}, the same quality and size: the first in name order"
+    if grade == loser_grade:
+        return f"{words}, the same quality, and larger: {format_size(size)} over {format_size(loser_size)}"
+    return f"{words} over {loser_words}"
 
 
 # One tuple for each rank met (there are a few dozen): a scan holds a preference per file.

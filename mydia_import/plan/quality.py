@@ -21,10 +21,10 @@ from mydia_import.models import Release
 
 # The ranking table: higher is better; a value not listed ranks 0 (unknown).
 RESOLUTIONS = {"4320p": 8, "2160p": 7, "1440p": 6, "1080p": 5, "1080i": 5, "720p": 4,
-               "576p": 3, "576i": 3, "540p": 2, "480p": 2, "480i": 2, "360p": 1, "240p": 1}
+               "576p": 3, "576i": 3, "480p": 2, "480i": 2, "540p": 2, "360p": 1, "240p": 1}
 SOURCES = {
     "CAM": 1, "TELESYNC": 1, "TELECINE": 1, "WORKPRINT": 1,
-    "SD": 2, "SDTV": 2, "VHS": 2,
+    "SDTV": 2, "SD": 2, "VHS": 2,
     "DVD": 3, "DVDRip": 3,
     "HDTV": 4,
     "WEBRip": 5,
@@ -70,6 +70,16 @@ class Quality:
         if self.revision:
             parts.append("PROPER" if self.revision == 1 else f"PROPER {self.revision}")
         return " ".join(parts) or "unknown quality"
+
+
+# The name each rank is shown by (the first of its spellings in the tables above).
+_RESOLUTION_NAMES = {rank: name for name, rank in reversed(RESOLUTIONS.items())}
+_SOURCE_NAMES = {rank: name for name, rank in reversed(SOURCES.items())}
+
+
+def grade_words(resolution_rank: int, source_rank: int, revision: int = 0) -> str:
+    """A grade (as `Quality.grade()` gives it) in words again: "2160p BluRay PROPER"."""
+    return Quality(_RESOLUTION_NAMES.get(resolution_rank), _SOURCE_NAMES.get(source_rank), revision).words()
 
 
 def of_release(release: Release | None, size: int = 0) -> Quality:
