@@ -27,7 +27,7 @@ from mydia_import.execute import tidy
 from mydia_import.integrations.clients import Cleanup
 from mydia_import.integrations.notify import NotifyWhen
 from mydia_import.models import ConflictPolicy, TransferMode, Verify
-from mydia_import.plan import naming, quality
+from mydia_import.plan import naming
 
 APP = "mydia-import"
 ENV_PREFIX = "MYDIA_IMPORT_"
@@ -478,6 +478,10 @@ def _checked(subject: str, key: Key, raw: object, base: Path, from_text: bool = 
         expected = _EXPECTED.get(key.type, f"one of {choices}")
         raise ConfigError(f"{subject} = {_show(raw)} is not valid; expected {expected}") from None
     if key.type == "quality":
+        # Loaded only for a quality key that is set: the ranking table brings the library's
+        # modules with it, which no other setting needs.
+        from mydia_import.plan import quality
+
         try:
             quality.parse_cutoff(str(value))
         except ValueError as error:

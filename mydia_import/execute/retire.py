@@ -118,9 +118,14 @@ def _subtitles_of(video: Path, new: Path) -> list[tuple[Path, Path]]:
 # --- after a crash, and undo ----------------------------------------------------------------------
 
 
+def moved_to(entry: Entry) -> Path | None:
+    """Where a retired (or renamed) library file went: the recycle folder, or its new name."""
+    return entry.recycled if entry.operation == RETIRE else entry.destination
+
+
 def recover(library, entry: Entry) -> str:
     """Finish a retirement or rename a killed run left `started` (its record was committed)."""
-    target = entry.recycled if entry.operation == RETIRE else entry.destination
+    target = moved_to(entry)
     assert target is not None
     now = Identity.of(entry.source, follow=False)
     if now is not None and entry.source_identity is not None and entry.source_identity.same_content_as(now) \
@@ -132,7 +137,7 @@ def recover(library, entry: Entry) -> str:
 
 def refusal(entry: Entry) -> str | None:
     """Why undo cannot put this retired or renamed file back, or None."""
-    target = entry.recycled if entry.operation == RETIRE else entry.destination
+    target = moved_to(entry)
     if entry.recycle_purged_at:
         return (f"{display(entry.source)}, which this job replaced, was deleted from the recycle folder on "
                 f"{entry.recycle_purged_at[:10]} ([recycle] days); undo would leave nothing there")
@@ -145,7 +150,7 @@ def refusal(entry: Entry) -> str | None:
 
 def put_back(library, entry: Entry) -> None:
     """Undo: the file goes back where it was, with its media_files row."""
-    target = entry.recycled if entry.operation == RETIRE else entry.destination
+    target = moved_to(entry)
     assert target is not None
     recycle.move_aside(target, entry.source)
     with library.transaction():

@@ -47,15 +47,11 @@ class Step:
             "move back": f"move {dest} back to {display(self.entry.source)}",
             "forget": f"forget the record of {dest} (the file stays)",
             "gone": f"{dest} is no longer there; forget its record",
-            "put back": f"put {display(self.entry.source)} back from {display(self._moved_to())}",
+            "put back": f"put {display(self.entry.source)} back from {display(retire.moved_to(self.entry))}",
         }[self.action]
         if self.restore is not None:
             text += f", and put back the file it replaced from {display(self.restore)}"
         return text
-
-    def _moved_to(self) -> Path | None:
-        """Where a retired (or renamed) library file went: the recycle folder, or its new name."""
-        return self.entry.recycled if self.entry.operation == retire.RETIRE else self.entry.destination
 
     def to_json(self) -> dict:
         return {"destination": str(self.entry.destination), "source": str(self.entry.source),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from mydia_import.decisions import Code
 from mydia_import.discover.walk import format_size
@@ -111,6 +112,20 @@ def of_file(name: str, size: int, parse: Callable[[str], Release], recorded: Qua
         if found.known:
             return found
     return Quality(size=size)
+
+
+def of_library_file(path: Path, stored: object, parse: Callable[[str], Release] | None) -> Quality:
+    """A library file's quality: from its media_files row (`stored`, or None), else from its
+    release's or its own name; its size from the disk."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    metadata = getattr(stored, "metadata", None) or {}
+    recorded = of_record(metadata, getattr(stored, "resolution", None), size) if stored is not None else None
+    if parse is None:
+        return recorded or Quality(size=size)
+    return of_file(path.name, size, parse, recorded, provenance.release_name(metadata))
 
 
 def source_word(text: str | None) -> str | None:

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mydia_import.discover.walk import VIDEO_EXTENSIONS
-from mydia_import.library import provenance
 from mydia_import.models import Match, MediaType, PlannedFile, Release
 from mydia_import.plan import quality
 from mydia_import.titles import normalize_title
@@ -67,13 +66,10 @@ class Rivals:
             if p.match.item.type is MediaType.MOVIE and _part(path.name) != part:
                 continue
             held = held or _codes(path.name) or wanted
-            recorded = quality.of_record(stored.metadata, stored.resolution, _size(path))
-            grade = quality.of_file(path.name, _size(path), self.parse, recorded,
-                                    provenance.release_name(stored.metadata))
-            found[path] = Rival(path, grade, stored.id, held)
+            found[path] = Rival(path, quality.of_library_file(path, stored, self.parse), stored.id, held)
         for path in self._beside(p, wanted, part):
             if path not in found and self._unrecorded(p, path):
-                grade = quality.of_file(path.name, _size(path), self.parse)
+                grade = quality.of_library_file(path, None, self.parse)
                 found[path] = Rival(path, grade, None, _codes(path.name) & wanted or wanted)
         return sorted(found.values(), key=lambda r: str(r.path))
 
@@ -155,11 +151,3 @@ def _codes(name: str) -> frozenset[tuple[int, int]]:
 def _part(name: str) -> int | None:
     m = _PART.search(name)
     return int(m.group(1)) if m else None
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
-

@@ -218,7 +218,7 @@ def _root(item: MediaRef, rules: Rules) -> LibraryRoot | None:
 
 def _upgrade_or_skip(planned: PlannedFile, dest: Path, taken: str, stored, rules: Rules) -> PlannedFile:
     new = quality.of_release(planned.release, planned.candidate.size)
-    old = stored_quality(dest, stored, rules.parse)
+    old = quality.of_library_file(dest, stored, rules.parse)
     verdict = quality.judge(new, old, policy_of(planned, rules))
     if verdict.better:
         return replace(planned, replaces=dest, note=f"{verdict.reason}; the old file goes to the recycle folder")
@@ -230,16 +230,6 @@ def policy_of(p: PlannedFile, rules: Rules) -> quality.Policy:
     """What may replace this item's library file: its quality profile, else the settings."""
     found = rules.profile(p.match.item, p.root) if rules.profile is not None and p.match is not None else None
     return found or quality.Policy(cutoff=rules.upgrade_until)
-
-
-def stored_quality(path: Path, stored, parse: Callable[[str], Release] | None) -> quality.Quality:
-    """A library file's quality: from its media_files row, else from its release's or its own name."""
-    size = _size(path)
-    metadata = getattr(stored, "metadata", None) or {}
-    recorded = quality.of_record(metadata, getattr(stored, "resolution", None), size) if stored else None
-    if parse is None:
-        return recorded or quality.Quality(size=size)
-    return quality.of_file(path.name, size, parse, recorded, provenance.release_name(metadata))
 
 
 def _already_there(source: Path, dest: Path, stored) -> bool:
