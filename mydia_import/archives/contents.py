@@ -10,7 +10,6 @@ from pathlib import Path, PurePosixPath
 
 from mydia_import.archives.listing import Member
 from mydia_import.discover.walk import VIDEO_EXTENSIONS, sample_evidence
-from mydia_import.identify.match import identify_name
 from mydia_import.models import Identification
 
 
@@ -26,6 +25,9 @@ def videos(chosen: list[Member]) -> list[Member]:
 
 def identify(names: list[str], release: str, parser, library) -> list[tuple[str, Identification]]:
     """Each member name identified with the release folder's name and its own folders as evidence."""
+    # Identification loads with the first set to look into: a run with no archive starts fast.
+    from mydia_import.identify.match import identify_name
+
     out = []
     for name in names:
         path = PurePosixPath(name.replace("\\", "/"))
